@@ -1,0 +1,19 @@
+# XDP programs.  Each kernel/NAME.bpf.c is compiled with clang -target bpf and
+# turned into kernel/NAME.skel.h by bpftool, which embeds the object in the
+# code that loads it: nothing is looked up on disk at run time.
+
+BPF_PROGS = kernel/afzc-xdp.bpf.c
+EXTRA_DIST += $(BPF_PROGS)
+BPF_SKELS = $(BPF_PROGS:.bpf.c=.skel.h)
+BUILT_SOURCES += $(BPF_SKELS)
+CLEANFILES += $(BPF_SKELS) $(BPF_PROGS:.bpf.c=.bpf.o)
+
+BPF_CLANG_FLAGS = -O2 -g -Wall -target bpf $(BPF_CFLAGS) -I $(top_srcdir)/lib
+
+kernel/%.bpf.o: kernel/%.bpf.c lib/afzc-xdp-common.h
+	$(AM_V_CC)$(MKDIR_P) kernel && \
+	$(CLANG) $(BPF_CLANG_FLAGS) -c $< -o $@
+
+kernel/%.skel.h: kernel/%.bpf.o
+	$(AM_V_GEN)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_skel > $@.tmp && \
+	mv $@.tmp $@

@@ -1,0 +1,452 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "afzc-umem.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/if_xdp.h>
+
+#include "dp-packet.h"
+#include "netdev-afxdp-pool.h"
+#include "openvswitch/thread.h"
+#include "openvswitch/util.h"
+#include "openvswitch/vlog.h"
+#include "smap.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(afzc_umem);
+
+#ifndef SOL_XDP
+#define SOL_XDP 283
+#endif
+
+/* Ring sizes of the anchor socket.  It never carries a packet, but the
+ * kernel requires the UMEM's first socket to have fill, completion and rx or
+ * tx rings. */
+#define AFZC_ANCHOR_RING_SIZE 64
+
+/* The shared UMEM. */
+struct afzc_umem {
+    void *area;                 /* AFZC_FRAME_SIZE * 'n_frames' bytes. */
+    uint32_t n_frames;
+    int fd;                     /* Anchor socket; owns the registration. */
+    int n_refs;                 /* Port queue sockets bound to it. */
+
+    struct umem_pool pool;      /* Free frames, as frame pointers. */
+    struct dp_packet_afxdp *xpackets;   /* One per frame. */
+};
+
+static struct ovs_mutex afzc_umem_mutex = OVS_MUTEX_INITIALIZER;
+static struct afzc_umem *afzc_umem_global OVS_GUARDED_BY(afzc_umem_mutex);
+
+/* Frames the next UMEM will have: other_config:afzc-umem-frames. */
+static uint32_t afzc_umem_frames_cfg = AFZC_UMEM_DEFAULT_FRAMES;
+
+/* Reads other_config:afzc-umem-frames from the Open_vSwitch table.  The
+ * value applies to the next UMEM that is created, which happens when the
+ * first afzc port is added (after a restart, or once every afzc port has
+ * been removed). */
+void
+afzc_umem_set_config(const struct smap *other_config)
+{
+    static bool reported;
+    unsigned int frames = smap_get_uint(other_config, "afzc-umem-frames",
+                                        AFZC_UMEM_DEFAULT_FRAMES);
+
+    if (frames < AFZC_UMEM_MIN_FRAMES || frames > AFZC_UMEM_MAX_FRAMES
+        || (frames & (frames - 1))) {
+        if (!reported) {
+            VLOG_ERR("other_config:afzc-umem-frames=%u is not a power of 2 "
+                     "between %u and %u; using %u", frames,
+                     AFZC_UMEM_MIN_FRAMES, AFZC_UMEM_MAX_FRAMES,
+                     AFZC_UMEM_DEFAULT_FRAMES);
+            reported = true;
+        }
+        frames = AFZC_UMEM_DEFAULT_FRAMES;
+    } else {
+        reported = false;
+    }
+    if (frames != afzc_umem_frames_cfg) {
+        VLOG_INFO("afzc UMEM size set to %u frames (%u MiB); it applies "
+                  "when the UMEM is next created", frames,
+                  frames / (1024 * 1024 / AFZC_FRAME_SIZE));
+        afzc_umem_frames_cfg = frames;
+    }
+}
+
+/* Returns the configured number of frames for the next UMEM. */
+uint32_t
+afzc_umem_configured_frames(void)
+{
+    return afzc_umem_frames_cfg;
+}
+
+/* Creates the anchor socket of 'umem', registers the UMEM on it and binds
+ * it to the loopback device.  Returns 0 or a positive errno value, with a
+ * message in '*errp'. */
+static int
+afzc_umem_anchor_open(struct afzc_umem *umem, char **errp)
+{
+    struct xdp_umem_reg reg = {
+        .addr = (uintptr_t) umem->area,
+        .len = (uint64_t) umem->n_frames * AFZC_FRAME_SIZE,
+        .chunk_size = AFZC_FRAME_SIZE,
+        .headroom = 0,
+    };
+    int ring_size = AFZC_ANCHOR_RING_SIZE;
+    struct sockaddr_xdp sxdp;
+    int fd, error, i;
+
+    fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        error = errno;
+        *errp = xasprintf("cannot create AF_XDP socket (%s)",
+                          ovs_strerror(error));
+        return error;
+    }
+    if (setsockopt(fd, SOL_XDP, XDP_UMEM_REG, &reg, sizeof reg)
+        || setsockopt(fd, SOL_XDP, XDP_UMEM_FILL_RING,
+                      &ring_size, sizeof ring_size)
+        || setsockopt(fd, SOL_XDP, XDP_UMEM_COMPLETION_RING,
+                      &ring_size, sizeof ring_size)
+        || setsockopt(fd, SOL_XDP, XDP_RX_RING,
+                      &ring_size, sizeof ring_size)) {
+        error = errno;
+        *errp = xasprintf("cannot register a %u-frame UMEM (%s)",
+                          umem->n_frames, ovs_strerror(error));
+        close(fd);
+        return error;
+    }
+
+    memset(&sxdp, 0, sizeof sxdp);
+    sxdp.sxdp_family = AF_XDP;
+    sxdp.sxdp_ifindex = if_nametoindex("lo");
+    sxdp.sxdp_queue_id = 0;
+    sxdp.sxdp_flags = XDP_COPY | XDP_USE_NEED_WAKEUP;
+
+    /* The kernel releases a closed socket's binding asynchronously, so a
+     * UMEM destroyed an instant ago may still hold the queue: retry EBUSY
+     * for up to a second. */
+    for (i = 0; ; i++) {
+        if (!bind(fd, (struct sockaddr *) &sxdp, sizeof sxdp)) {
+            break;
+        }
+        error = errno;
+        if (error != EBUSY || i >= 100) {
+            *errp = xasprintf("cannot bind the UMEM anchor socket to lo "
+                              "queue 0 (%s)%s", ovs_strerror(error),
+                              error == EBUSY
+                              ? ": another AF_XDP user (another afzc "
+                                "ovs-vswitchd?) holds it in this network "
+                                "namespace" : "");
+            close(fd);
+            return error;
+        }
+        xnanosleep(10 * 1000 * 1000);
+    }
+    umem->fd = fd;
+    return 0;
+}
+
+/* Creates a UMEM of 'n_frames' frames.  Returns 0 or a positive errno
+ * value, with a message in '*errp'. */
+static int
+afzc_umem_create(uint32_t n_frames, struct afzc_umem **umemp, char **errp)
+{
+    struct afzc_umem *umem = xzalloc(sizeof *umem);
+    size_t size = (size_t) n_frames * AFZC_FRAME_SIZE;
+    int error;
+
+    umem->n_frames = n_frames;
+    umem->fd = -1;
+    umem->area = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    if (umem->area == MAP_FAILED) {
+        error = errno;
+        *errp = xasprintf("cannot allocate a %"PRIuSIZE"-byte UMEM (%s)",
+                          size, ovs_strerror(error));
+        free(umem);
+        return error;
+    }
+
+    error = afzc_umem_anchor_open(umem, errp);
+    if (error) {
+        munmap(umem->area, size);
+        free(umem);
+        return error;
+    }
+
+    umem_pool_init(&umem->pool, n_frames);
+    umem->xpackets = xcalloc(n_frames, sizeof *umem->xpackets);
+    for (uint32_t i = 0; i < n_frames; i++) {
+        umem->xpackets[i].mpool = &umem->pool;
+        /* Pushed in reverse so that the LIFO hands out low frames first. */
+        umem_elem_push(&umem->pool, (char *) umem->area
+                       + (size_t) (n_frames - 1 - i) * AFZC_FRAME_SIZE);
+    }
+
+    VLOG_INFO("created shared UMEM: %u frames of %d bytes (%"PRIuSIZE" MiB)",
+              n_frames, AFZC_FRAME_SIZE, size >> 20);
+    *umemp = umem;
+    return 0;
+}
+
+/* Destroys 'umem', whose frames must all be free. */
+static void
+afzc_umem_destroy(struct afzc_umem *umem)
+{
+    close(umem->fd);
+    munmap(umem->area, (size_t) umem->n_frames * AFZC_FRAME_SIZE);
+    umem_pool_cleanup(&umem->pool);
+    free(umem->xpackets);
+    free(umem);
+    VLOG_INFO("destroyed shared UMEM");
+}
+
+/* Takes a reference to the shared UMEM, creating it if there is none, and
+ * stores it in '*umemp'.  Returns 0 or a positive errno value, with a
+ * message in '*errp' that the caller must free. */
+int
+afzc_umem_ref(struct afzc_umem **umemp, char **errp)
+{
+    struct afzc_umem *umem;
+    int error = 0;
+
+    ovs_mutex_lock(&afzc_umem_mutex);
+    umem = afzc_umem_global;
+    if (umem && !umem->n_refs
+        && umem->n_frames != afzc_umem_frames_cfg
+        && umem_pool_count(&umem->pool) == umem->n_frames) {
+        /* Unused, and another size is configured: start afresh. */
+        afzc_umem_destroy(umem);
+        umem = afzc_umem_global = NULL;
+    }
+    if (!umem) {
+        error = afzc_umem_create(afzc_umem_frames_cfg, &umem, errp);
+        if (!error) {
+            afzc_umem_global = umem;
+        }
+    }
+    if (!error) {
+        umem->n_refs++;
+        *umemp = umem;
+    }
+    ovs_mutex_unlock(&afzc_umem_mutex);
+    return error;
+}
+
+/* Releases a reference taken by afzc_umem_ref().  The UMEM is destroyed
+ * with its last reference once every frame is back in the pool. */
+void
+afzc_umem_unref(struct afzc_umem *umem)
+{
+    if (!umem) {
+        return;
+    }
+    ovs_mutex_lock(&afzc_umem_mutex);
+    ovs_assert(umem == afzc_umem_global && umem->n_refs > 0);
+    if (!--umem->n_refs) {
+        unsigned int n_free = umem_pool_count(&umem->pool);
+
+        if (n_free == umem->n_frames) {
+            afzc_umem_destroy(umem);
+            afzc_umem_global = NULL;
+        } else {
+            VLOG_ERR("last afzc port removed with %u of %u UMEM frames "
+                     "not returned; keeping the UMEM",
+                     umem->n_frames - n_free, umem->n_frames);
+        }
+    }
+    ovs_mutex_unlock(&afzc_umem_mutex);
+}
+
+/* Returns the shared UMEM if it exists, otherwise NULL.  For queries from
+ * the main thread (appctl, statistics). */
+struct afzc_umem *
+afzc_umem_get(void)
+{
+    struct afzc_umem *umem;
+
+    ovs_mutex_lock(&afzc_umem_mutex);
+    umem = afzc_umem_global;
+    ovs_mutex_unlock(&afzc_umem_mutex);
+    return umem;
+}
+
+/* Returns the anchor socket of 'umem', for XDP_SHARED_UMEM binds. */
+int
+afzc_umem_fd(const struct afzc_umem *umem)
+{
+    return umem->fd;
+}
+
+/* Returns the number of frames in 'umem'. */
+uint32_t
+afzc_umem_n_frames(const struct afzc_umem *umem)
+{
+    return umem->n_frames;
+}
+
+/* Returns the start of 'umem''s memory. */
+void *
+afzc_umem_area(const struct afzc_umem *umem)
+{
+    return umem->area;
+}
+
+/* Returns true if the 'size' bytes at 'p' lie in one frame of 'umem', so
+ * that they can be posted to a tx ring by address. */
+bool
+afzc_umem_contains(const struct afzc_umem *umem, const void *p, size_t size)
+{
+    uintptr_t start = (uintptr_t) umem->area;
+    uintptr_t addr = (uintptr_t) p;
+    uintptr_t end = start + (uintptr_t) umem->n_frames * AFZC_FRAME_SIZE;
+
+    return (addr >= start && addr < end && size > 0
+            && size <= AFZC_FRAME_SIZE
+            && (addr - start) >> AFZC_FRAME_SHIFT
+               == (addr - start + size - 1) >> AFZC_FRAME_SHIFT);
+}
+
+/* Returns the UMEM offset of 'p', which must lie in 'umem'. */
+uint64_t
+afzc_umem_offset(const struct afzc_umem *umem, const void *p)
+{
+    return (const char *) p - (const char *) umem->area;
+}
+
+/* Returns a pointer to UMEM offset 'addr'. */
+void *
+afzc_umem_data(const struct afzc_umem *umem, uint64_t addr)
+{
+    return (char *) umem->area + addr;
+}
+
+/* Returns the dp_packet of the frame that holds UMEM offset 'addr', set up to
+ * hold the 'len' bytes received at 'addr'.  The bytes before 'addr' in the
+ * frame are the packet's headroom.  Deleting the packet returns the frame to
+ * the shared pool. */
+struct dp_packet *
+afzc_umem_packet(struct afzc_umem *umem, uint64_t addr, uint32_t len)
+{
+    struct dp_packet *packet = &umem->xpackets[addr >> AFZC_FRAME_SHIFT].packet;
+    uint32_t headroom = addr & (AFZC_FRAME_SIZE - 1);
+
+    dp_packet_use_afxdp(packet, afzc_umem_data(umem, addr),
+                        AFZC_FRAME_SIZE, headroom);
+    dp_packet_set_size(packet, len);
+    return packet;
+}
+
+/* Moves up to 'n' free frames from 'stash' (refilled from the shared pool as
+ * needed) to 'addrs'.  Returns the number of frames moved, fewer than 'n'
+ * only when the UMEM has no more free frames. */
+uint32_t
+afzc_stash_take(struct afzc_umem *umem, struct afzc_stash *stash,
+                uint64_t *addrs, uint32_t n)
+{
+    uint32_t done = 0;
+
+    while (done < n) {
+        uint32_t k;
+
+        if (!stash->n) {
+            void *frames[AFZC_STASH_BATCH];
+            int want = AFZC_STASH_BATCH;
+
+            /* umem_elem_pop_n() is all or nothing: ask for less as the pool
+             * runs dry. */
+            while (want > 0 && umem_elem_pop_n(&umem->pool, want, frames)) {
+                want = want > 8 ? want / 2 : want - 1;
+            }
+            if (!want) {
+                break;
+            }
+            for (int i = 0; i < want; i++) {
+                stash->addrs[stash->n++] = afzc_umem_offset(umem, frames[i]);
+            }
+        }
+        k = MIN(n - done, stash->n);
+        stash->n -= k;
+        memcpy(&addrs[done], &stash->addrs[stash->n], k * sizeof *addrs);
+        done += k;
+    }
+    return done;
+}
+
+/* Returns the 'n' frames in 'addrs' to 'stash', spilling to the shared pool
+ * in batches when the stash is full. */
+void
+afzc_stash_give(struct afzc_umem *umem, struct afzc_stash *stash,
+                const uint64_t *addrs, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        if (stash->n == AFZC_STASH_SIZE) {
+            stash->n -= AFZC_STASH_BATCH;
+            afzc_umem_free_frames(umem, &stash->addrs[stash->n],
+                                  AFZC_STASH_BATCH);
+        }
+        stash->addrs[stash->n++] = addrs[i] & ~(uint64_t) (AFZC_FRAME_SIZE
+                                                           - 1);
+    }
+}
+
+/* Returns every frame of 'stash' to the shared pool. */
+void
+afzc_stash_drain(struct afzc_umem *umem, struct afzc_stash *stash)
+{
+    afzc_umem_free_frames(umem, stash->addrs, stash->n);
+    stash->n = 0;
+}
+
+/* Returns the 'n' frames that hold the UMEM offsets in 'addrs' to the shared
+ * pool. */
+void
+afzc_umem_free_frames(struct afzc_umem *umem, const uint64_t *addrs,
+                      uint32_t n)
+{
+    void *frames[AFZC_STASH_BATCH];
+
+    while (n > 0) {
+        uint32_t k = MIN(n, AFZC_STASH_BATCH);
+
+        for (uint32_t i = 0; i < k; i++) {
+            frames[i] = afzc_umem_data(umem, addrs[i]
+                                       & ~(uint64_t) (AFZC_FRAME_SIZE - 1));
+        }
+        umem_elem_push_n(&umem->pool, k, frames);
+        addrs += k;
+        n -= k;
+    }
+}
+
+/* Returns the number of frames in the shared pool. */
+uint64_t
+afzc_umem_n_free(struct afzc_umem *umem)
+{
+    uint64_t n;
+
+    ovs_spin_lock(&umem->pool.lock);
+    n = umem_pool_count(&umem->pool);
+    ovs_spin_unlock(&umem->pool.lock);
+    return n;
+}

@@ -1,0 +1,114 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef AFZC_UMEM_H
+#define AFZC_UMEM_H 1
+
+/* The one UMEM that every afzc port queue of an ovs-vswitchd shares.
+ *
+ * The UMEM is a page-aligned area of AFZC_FRAME_SIZE frames, registered once
+ * with the kernel on an "anchor" AF_XDP socket bound in copy mode to queue 0
+ * of the loopback device.  The anchor carries no traffic: it only owns the
+ * UMEM registration, so that port queues can come and go in any order while
+ * the UMEM stays.  Every port queue socket binds with XDP_SHARED_UMEM to the
+ * anchor and gets fill and completion rings of its own.
+ *
+ * Free frames live in an OVS 'struct umem_pool', because that is where
+ * dp_packet_delete() puts a DPBUF_AFXDP buffer back (free_afxdp_buf() rounds
+ * the buffer down to its 4096-byte frame and pushes it on the dp_packet's
+ * pool).  In front of the pool, each queue keeps a small stash of frames
+ * (struct afzc_stash) that is owned by whoever owns that queue's ring, so the
+ * pool's spinlock is taken once per batch, not once per packet.
+ *
+ * Each frame has a preallocated 'struct dp_packet_afxdp', so a received
+ * frame becomes a dp_packet without allocation and without copying.
+ *
+ * Every frame is always in exactly one place: the pool, a stash, a fill
+ * ring, an rx ring, a dp_packet, a tx ring or a completion ring.
+ * afzc_umem_get_counts() reports how many are where. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "openvswitch/list.h"
+
+struct dp_packet;
+struct smap;
+
+/* Frame size.  It must be 4096: OVS's free_afxdp_buf() finds a frame by
+ * rounding a buffer address down to a multiple of 4096. */
+#define AFZC_FRAME_SIZE 4096
+#define AFZC_FRAME_SHIFT 12
+
+/* Default number of frames in the UMEM (64 MiB), and the bounds of
+ * other_config:afzc-umem-frames. */
+#define AFZC_UMEM_DEFAULT_FRAMES 16384
+#define AFZC_UMEM_MIN_FRAMES 1024
+#define AFZC_UMEM_MAX_FRAMES (1u << 20)
+
+/* Capacity of a per-queue stash, and how many frames move between a stash
+ * and the shared pool at a time. */
+#define AFZC_STASH_SIZE 128
+#define AFZC_STASH_BATCH 64
+
+/* A per-queue cache of free frames, stored as UMEM offsets.  Not locked:
+ * only the owner of the ring it feeds (or drains) touches it. */
+struct afzc_stash {
+    uint32_t n;                         /* Frames in 'addrs'. */
+    uint64_t addrs[AFZC_STASH_SIZE];
+};
+
+/* Where the frames of one port queue are, as afzc_xsk_get_counts() sees
+ * them.  Also used for the whole UMEM. */
+struct afzc_frame_counts {
+    uint64_t free;              /* In the shared pool. */
+    uint64_t stashed;           /* In per-queue stashes. */
+    uint64_t fill;              /* In fill rings, not yet used by the kernel. */
+    uint64_t rx;                /* Received, in rx rings, not yet read. */
+    uint64_t held;              /* Held by dp_packets in OVS. */
+    uint64_t tx;                /* In tx rings, not yet sent. */
+    uint64_t completion;        /* Sent, in completion rings, not yet read. */
+};
+
+struct afzc_umem;
+
+int afzc_umem_ref(struct afzc_umem **, char **errp);
+void afzc_umem_unref(struct afzc_umem *);
+struct afzc_umem *afzc_umem_get(void);
+
+void afzc_umem_set_config(const struct smap *other_config);
+uint32_t afzc_umem_configured_frames(void);
+
+int afzc_umem_fd(const struct afzc_umem *);
+uint32_t afzc_umem_n_frames(const struct afzc_umem *);
+void *afzc_umem_area(const struct afzc_umem *);
+
+bool afzc_umem_contains(const struct afzc_umem *, const void *, size_t);
+uint64_t afzc_umem_offset(const struct afzc_umem *, const void *);
+void *afzc_umem_data(const struct afzc_umem *, uint64_t addr);
+struct dp_packet *afzc_umem_packet(struct afzc_umem *, uint64_t addr,
+                                   uint32_t len);
+
+uint32_t afzc_stash_take(struct afzc_umem *, struct afzc_stash *,
+                         uint64_t *addrs, uint32_t n);
+void afzc_stash_give(struct afzc_umem *, struct afzc_stash *,
+                     const uint64_t *addrs, uint32_t n);
+void afzc_stash_drain(struct afzc_umem *, struct afzc_stash *);
+void afzc_umem_free_frames(struct afzc_umem *, const uint64_t *addrs,
+                           uint32_t n);
+
+uint64_t afzc_umem_n_free(struct afzc_umem *);
+
+#endif /* afzc-umem.h */

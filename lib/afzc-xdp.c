@@ -1,0 +1,239 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "afzc-xdp.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/if_link.h>
+
+#include "afzc-xdp.skel.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/vlog.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(afzc_xdp);
+
+/* An XDP program of ours, loaded and attached to one device. */
+struct afzc_xdp {
+    struct afzc_xdp_skel *skel;     /* Program and maps. */
+    int ifindex;
+    uint32_t flags;             /* XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE. */
+    uint32_t prog_id;
+};
+
+/* libbpf print callback: libbpf's chatter goes to our log at debug level,
+ * never to stderr, and never as a warning that would fail check_logs. */
+static int
+afzc_xdp_libbpf_print(enum libbpf_print_level level OVS_UNUSED,
+                      const char *format, va_list args)
+{
+    if (VLOG_IS_DBG_ENABLED()) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        ds_put_format_valist(&s, format, args);
+        ds_chomp(&s, '\n');
+        VLOG_DBG("libbpf: %s", ds_cstr(&s));
+        ds_destroy(&s);
+    }
+    return 0;
+}
+
+/* Sets up libbpf for our use.  Idempotent. */
+void
+afzc_xdp_init(void)
+{
+    libbpf_set_print(afzc_xdp_libbpf_print);
+}
+
+/* Reports the XDP program attached to the device with 'ifindex': its id in
+ * '*prog_id' (0 if none) and whether it is one of ours in '*ours'.  Returns
+ * 0 or a positive errno value. */
+int
+afzc_xdp_query(int ifindex, uint32_t *prog_id, bool *ours)
+{
+    LIBBPF_OPTS(bpf_xdp_query_opts, q);
+    struct bpf_prog_info info;
+    uint32_t len = sizeof info;
+    int fd, error;
+
+    *prog_id = 0;
+    *ours = false;
+    error = bpf_xdp_query(ifindex, 0, &q);
+    if (error) {
+        return -error;
+    }
+    *prog_id = q.prog_id ? q.prog_id : q.drv_prog_id ? q.drv_prog_id
+               : q.skb_prog_id;
+    if (!*prog_id) {
+        return 0;
+    }
+    fd = bpf_prog_get_fd_by_id(*prog_id);
+    if (fd < 0) {
+        return -fd;
+    }
+    memset(&info, 0, sizeof info);
+    error = bpf_obj_get_info_by_fd(fd, &info, &len);
+    close(fd);
+    if (error) {
+        return -error;
+    }
+    *ours = !strncmp(info.name, AFZC_XDP_PROG_NAME, sizeof info.name);
+    return 0;
+}
+
+/* Loads a fresh instance of our XDP program and attaches it to 'devname'
+ * (with 'ifindex') in native (driver) mode if 'native', otherwise in generic
+ * mode.  A program of ours that is already there (left by an ovs-vswitchd
+ * that was killed) is replaced; anyone else's program is left alone and
+ * makes this fail with EBUSY.  Returns 0 or a positive errno value, with a
+ * message in '*errp'. */
+int
+afzc_xdp_attach(const char *devname, int ifindex, bool native,
+                struct afzc_xdp **xdpp, char **errp)
+{
+    uint32_t mode = native ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE;
+    struct afzc_xdp *xdp;
+    uint32_t old_id;
+    bool ours;
+    int error;
+
+    error = afzc_xdp_query(ifindex, &old_id, &ours);
+    if (error) {
+        *errp = xasprintf("cannot query XDP programs of %s (%s)", devname,
+                          ovs_strerror(error));
+        return error;
+    }
+    if (old_id && !ours) {
+        *errp = xasprintf("%s already has an XDP program attached "
+                          "(id %"PRIu32") that is not afzc's; detach it "
+                          "first", devname, old_id);
+        return EBUSY;
+    }
+    if (old_id) {
+        /* Ours, but no port owns it: a leftover.  Detach it in whichever
+         * mode it was attached. */
+        VLOG_INFO("%s: replacing stale afzc XDP program (id %"PRIu32")",
+                  devname, old_id);
+        bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
+        bpf_xdp_detach(ifindex, XDP_FLAGS_SKB_MODE, NULL);
+    }
+
+    xdp = xzalloc(sizeof *xdp);
+    xdp->ifindex = ifindex;
+    xdp->flags = mode;
+    xdp->skel = afzc_xdp_skel__open_and_load();
+    if (!xdp->skel) {
+        error = errno ? errno : EINVAL;
+        *errp = xasprintf("cannot load the afzc XDP program (%s)",
+                          ovs_strerror(error));
+        free(xdp);
+        return error;
+    }
+
+    error = -bpf_xdp_attach(ifindex,
+                            bpf_program__fd(xdp->skel->progs.afzc_xdp_prog),
+                            XDP_FLAGS_UPDATE_IF_NOEXIST | mode, NULL);
+    if (error) {
+        *errp = xasprintf("cannot attach the afzc XDP program to %s in %s "
+                          "mode (%s)", devname,
+                          native ? "native" : "generic",
+                          ovs_strerror(error));
+        afzc_xdp_skel__destroy(xdp->skel);
+        free(xdp);
+        return error;
+    }
+
+    afzc_xdp_query(ifindex, &xdp->prog_id, &ours);
+    *xdpp = xdp;
+    return 0;
+}
+
+/* Detaches and unloads 'xdp', if it is still the program on its device. */
+void
+afzc_xdp_detach(struct afzc_xdp *xdp)
+{
+    LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
+
+    if (!xdp) {
+        return;
+    }
+    opts.old_prog_fd = bpf_program__fd(xdp->skel->progs.afzc_xdp_prog);
+    /* XDP_FLAGS_REPLACE with -1 detaches only if our program is the one
+     * attached; a device that is gone already has nothing to detach. */
+    bpf_xdp_attach(xdp->ifindex, -1, XDP_FLAGS_REPLACE | xdp->flags, &opts);
+    afzc_xdp_skel__destroy(xdp->skel);
+    free(xdp);
+}
+
+/* Directs the frames of rx queue 'queue' to the AF_XDP socket 'xsk_fd'.
+ * Returns 0 or a positive errno value. */
+int
+afzc_xdp_set_xsk(struct afzc_xdp *xdp, uint32_t queue, int xsk_fd)
+{
+    int map_fd = bpf_map__fd(xdp->skel->maps.afzc_xsks);
+
+    return bpf_map_update_elem(map_fd, &queue, &xsk_fd, BPF_ANY) ? errno : 0;
+}
+
+/* Stops directing the frames of rx queue 'queue' to a socket. */
+void
+afzc_xdp_clear_xsk(struct afzc_xdp *xdp, uint32_t queue)
+{
+    int map_fd = bpf_map__fd(xdp->skel->maps.afzc_xsks);
+
+    bpf_map_delete_elem(map_fd, &queue);
+}
+
+/* Returns the kernel's id of the program 'xdp' attached. */
+uint32_t
+afzc_xdp_prog_id(const struct afzc_xdp *xdp)
+{
+    return xdp->prog_id;
+}
+
+/* Sums the per-CPU counters of rx queue 'queue' into '*qs'.  Returns 0 or a
+ * positive errno value. */
+int
+afzc_xdp_get_qstats(const struct afzc_xdp *xdp, uint32_t queue,
+                    struct afzc_xdp_qstats *qs)
+{
+    int n_cpus = libbpf_num_possible_cpus();
+    struct afzc_xdp_qstats *percpu;
+    int error = 0;
+
+    memset(qs, 0, sizeof *qs);
+    if (n_cpus <= 0) {
+        return EINVAL;
+    }
+    percpu = xcalloc(n_cpus, sizeof *percpu);
+    if (bpf_map_lookup_elem(bpf_map__fd(xdp->skel->maps.afzc_qstats),
+                            &queue, percpu)) {
+        error = errno;
+    } else {
+        for (int cpu = 0; cpu < n_cpus; cpu++) {
+            for (int v = 0; v < AFZC_XDP_N_VERDICTS; v++) {
+                qs->packets[v] += percpu[cpu].packets[v];
+            }
+        }
+    }
+    free(percpu);
+    return error;
+}

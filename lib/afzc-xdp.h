@@ -1,0 +1,39 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef AFZC_XDP_H
+#define AFZC_XDP_H 1
+
+/* Loading, attaching and detaching the XDP program of an afzc port
+ * (kernel/afzc-xdp.bpf.c, embedded as a libbpf skeleton). */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "afzc-xdp-common.h"
+
+struct afzc_xdp;
+
+void afzc_xdp_init(void);
+int afzc_xdp_attach(const char *devname, int ifindex, bool native,
+                    struct afzc_xdp **, char **errp);
+void afzc_xdp_detach(struct afzc_xdp *);
+int afzc_xdp_set_xsk(struct afzc_xdp *, uint32_t queue, int xsk_fd);
+void afzc_xdp_clear_xsk(struct afzc_xdp *, uint32_t queue);
+uint32_t afzc_xdp_prog_id(const struct afzc_xdp *);
+int afzc_xdp_get_qstats(const struct afzc_xdp *, uint32_t queue,
+                        struct afzc_xdp_qstats *);
+int afzc_xdp_query(int ifindex, uint32_t *prog_id, bool *ours);
+
+#endif /* afzc-xdp.h */

@@ -1,0 +1,613 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "afzc-xsk.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/if_xdp.h>
+#include <xdp/xsk.h>
+
+#include "dp-packet.h"
+#include "openvswitch/list.h"
+#include "openvswitch/thread.h"
+#include "openvswitch/vlog.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(afzc_xsk);
+
+#ifndef SOL_XDP
+#define SOL_XDP 283
+#endif
+
+/* Frames each fill ring is kept stocked with. */
+#define AFZC_FILL_TARGET (AFZC_RING_SIZE / 2)
+
+/* Where the kernel puts received data in a frame, and where copied packets
+ * are put for transmission: after the XDP headroom, like received ones. */
+#define AFZC_TX_OFFSET XDP_PACKET_HEADROOM
+
+/* One mmap()ed ring. */
+struct afzc_xsk_map {
+    void *base;
+    size_t size;
+};
+
+/* An AF_XDP socket for one port queue. */
+struct afzc_xsk {
+    struct ovs_list node;       /* In 'afzc_xsks'. */
+    struct afzc_umem *umem;
+    int fd;
+    int ifindex;
+    uint32_t queue;
+    bool use_need_wakeup;
+
+    /* Rx side: owned by the thread that polls the rx queue. */
+    struct xsk_ring_cons rx;
+    struct xsk_ring_prod fill;
+    struct afzc_stash rx_stash;
+    uint64_t fill_posted;       /* Frames ever put in the fill ring. */
+    uint64_t rx_taken;          /* Frames ever taken from the rx ring. */
+
+    /* Tx side: owned by the sender (under the port's tx queue lock). */
+    struct xsk_ring_prod tx;
+    struct xsk_ring_cons comp;
+    struct afzc_stash tx_stash;
+    uint64_t tx_posted;         /* Frames ever put in the tx ring. */
+    uint64_t comp_taken;        /* Frames ever taken from the comp ring. */
+
+    struct afzc_xsk_stats stats;
+    struct afzc_xsk_map maps[4];
+};
+
+/* Every open socket, for afzc_umem_get_counts(). */
+static struct ovs_mutex afzc_xsks_mutex = OVS_MUTEX_INITIALIZER;
+static struct ovs_list afzc_xsks OVS_GUARDED_BY(afzc_xsks_mutex)
+    = OVS_LIST_INITIALIZER(&afzc_xsks);
+
+/* Maps one ring of 'xsk' at page offset 'pgoff', with 'desc_size'-byte
+ * entries, and fills in 'producer', 'consumer', 'ring' and 'flags' of the
+ * ring structure at 'r' (an xsk_ring_prod or xsk_ring_cons: both have the
+ * same layout).  Returns 0 or a positive errno value. */
+static int
+afzc_xsk_map_ring(struct afzc_xsk *xsk, int idx, const struct xdp_ring_offset
+                  *off, uint64_t pgoff, size_t desc_size, bool producer_side,
+                  struct xsk_ring_prod *r)
+{
+    size_t size = off->desc + AFZC_RING_SIZE * desc_size;
+    char *base;
+
+    base = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                MAP_SHARED | MAP_POPULATE, xsk->fd, pgoff);
+    if (base == MAP_FAILED) {
+        return errno;
+    }
+    xsk->maps[idx].base = base;
+    xsk->maps[idx].size = size;
+
+    r->producer = (uint32_t *) (base + off->producer);
+    r->consumer = (uint32_t *) (base + off->consumer);
+    r->ring = base + off->desc;
+    r->flags = (uint32_t *) (base + off->flags);
+    r->mask = AFZC_RING_SIZE - 1;
+    r->size = AFZC_RING_SIZE;
+    r->cached_prod = *r->producer;
+    r->cached_cons = *r->consumer;
+    if (producer_side) {
+        /* libxdp's producer helpers keep 'cached_cons' one ring ahead. */
+        r->cached_cons += AFZC_RING_SIZE;
+    }
+    return 0;
+}
+
+/* Puts frames into the fill ring of 'xsk' until it holds AFZC_FILL_TARGET
+ * frames that the kernel can receive into. */
+static void
+afzc_xsk_refill(struct afzc_xsk *xsk)
+{
+    uint64_t addrs[AFZC_STASH_BATCH];
+    uint32_t in_flight = xsk->fill_posted - xsk->rx_taken;
+    uint32_t want, got, idx;
+
+    if (in_flight >= AFZC_FILL_TARGET - NETDEV_MAX_BURST) {
+        return;
+    }
+    want = MIN(AFZC_FILL_TARGET - in_flight, AFZC_STASH_BATCH);
+    if (xsk_ring_prod__reserve(&xsk->fill, want, &idx) != want) {
+        return;
+    }
+    got = afzc_stash_take(xsk->umem, &xsk->rx_stash, addrs, want);
+    if (got < want) {
+        xsk->stats.fill_empty++;
+        /* Give back the unused reservation. */
+        xsk->fill.cached_prod -= want - got;
+    }
+    for (uint32_t i = 0; i < got; i++) {
+        *xsk_ring_prod__fill_addr(&xsk->fill, idx + i)
+            = addrs[i];
+    }
+    xsk_ring_prod__submit(&xsk->fill, got);
+    xsk->fill_posted += got;
+}
+
+/* Opens an AF_XDP socket on queue 'queue' of the device with 'ifindex',
+ * sharing 'umem', stocks its fill ring and stores it in '*xskp'.  The socket
+ * receives nothing until it is put in the XDP program's XSKMAP.  Returns 0
+ * or a positive errno value, with a message in '*errp'. */
+int
+afzc_xsk_open(struct afzc_umem *umem, int ifindex, uint32_t queue,
+              bool use_need_wakeup, struct afzc_xsk **xskp, char **errp)
+{
+    struct xdp_mmap_offsets off;
+    struct sockaddr_xdp sxdp;
+    struct afzc_xsk *xsk;
+    socklen_t optlen;
+    int ring_size = AFZC_RING_SIZE;
+    int error, i;
+
+    xsk = xzalloc(sizeof *xsk);
+    xsk->umem = umem;
+    xsk->ifindex = ifindex;
+    xsk->queue = queue;
+    xsk->use_need_wakeup = use_need_wakeup;
+    xsk->fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
+    if (xsk->fd < 0) {
+        error = errno;
+        *errp = xasprintf("cannot create AF_XDP socket (%s)",
+                          ovs_strerror(error));
+        free(xsk);
+        return error;
+    }
+
+    optlen = sizeof off;
+    if (setsockopt(xsk->fd, SOL_XDP, XDP_RX_RING, &ring_size, sizeof ring_size)
+        || setsockopt(xsk->fd, SOL_XDP, XDP_TX_RING,
+                      &ring_size, sizeof ring_size)
+        || setsockopt(xsk->fd, SOL_XDP, XDP_UMEM_FILL_RING,
+                      &ring_size, sizeof ring_size)
+        || setsockopt(xsk->fd, SOL_XDP, XDP_UMEM_COMPLETION_RING,
+                      &ring_size, sizeof ring_size)
+        || getsockopt(xsk->fd, SOL_XDP, XDP_MMAP_OFFSETS, &off, &optlen)) {
+        error = errno;
+        *errp = xasprintf("cannot set up AF_XDP rings (%s)",
+                          ovs_strerror(error));
+        goto error;
+    }
+
+    error = afzc_xsk_map_ring(xsk, 0, &off.rx, XDP_PGOFF_RX_RING,
+                              sizeof(struct xdp_desc), false,
+                              (struct xsk_ring_prod *) &xsk->rx);
+    error = error ? error
+            : afzc_xsk_map_ring(xsk, 1, &off.tx, XDP_PGOFF_TX_RING,
+                                sizeof(struct xdp_desc), true, &xsk->tx);
+    error = error ? error
+            : afzc_xsk_map_ring(xsk, 2, &off.fr, XDP_UMEM_PGOFF_FILL_RING,
+                                sizeof(uint64_t), true, &xsk->fill);
+    error = error ? error
+            : afzc_xsk_map_ring(xsk, 3, &off.cr,
+                                XDP_UMEM_PGOFF_COMPLETION_RING,
+                                sizeof(uint64_t), false,
+                                (struct xsk_ring_prod *) &xsk->comp);
+    if (error) {
+        *errp = xasprintf("cannot map AF_XDP rings (%s)",
+                          ovs_strerror(error));
+        goto error;
+    }
+
+    memset(&sxdp, 0, sizeof sxdp);
+    sxdp.sxdp_family = AF_XDP;
+    sxdp.sxdp_ifindex = ifindex;
+    sxdp.sxdp_queue_id = queue;
+    /* A socket that shares a UMEM inherits its mode and need_wakeup from
+     * the UMEM's first socket: no other flag is allowed here. */
+    sxdp.sxdp_flags = XDP_SHARED_UMEM;
+    sxdp.sxdp_shared_umem_fd = afzc_umem_fd(umem);
+
+    /* A socket of this queue closed an instant ago may still hold it while
+     * the kernel releases it: retry EBUSY for up to a second. */
+    for (i = 0; ; i++) {
+        if (!bind(xsk->fd, (struct sockaddr *) &sxdp, sizeof sxdp)) {
+            break;
+        }
+        error = errno;
+        if (error != EBUSY || i >= 100) {
+            *errp = xasprintf("cannot bind AF_XDP socket to queue %"PRIu32
+                              " (%s)%s", queue, ovs_strerror(error),
+                              error == EBUSY
+                              ? ": another AF_XDP socket uses this queue"
+                              : "");
+            goto error;
+        }
+        xnanosleep(10 * 1000 * 1000);
+    }
+
+    afzc_xsk_refill(xsk);
+    while (xsk->fill_posted < AFZC_FILL_TARGET - NETDEV_MAX_BURST) {
+        uint64_t before = xsk->fill_posted;
+
+        afzc_xsk_refill(xsk);
+        if (xsk->fill_posted == before) {
+            break;
+        }
+    }
+
+    ovs_mutex_lock(&afzc_xsks_mutex);
+    ovs_list_push_back(&afzc_xsks, &xsk->node);
+    ovs_mutex_unlock(&afzc_xsks_mutex);
+    *xskp = xsk;
+    return 0;
+
+error:
+    for (i = 0; i < ARRAY_SIZE(xsk->maps); i++) {
+        if (xsk->maps[i].base) {
+            munmap(xsk->maps[i].base, xsk->maps[i].size);
+        }
+    }
+    close(xsk->fd);
+    free(xsk);
+    return error;
+}
+
+/* Returns the socket's file descriptor, for the XSKMAP. */
+int
+afzc_xsk_fd(const struct afzc_xsk *xsk)
+{
+    return xsk->fd;
+}
+
+/* Takes completed transmissions off the completion ring of 'xsk' and keeps
+ * their frames in the tx stash. */
+static void
+afzc_xsk_reap(struct afzc_xsk *xsk)
+{
+    uint32_t idx, n;
+
+    while ((n = xsk_ring_cons__peek(&xsk->comp, AFZC_STASH_BATCH, &idx))) {
+        uint64_t addrs[AFZC_STASH_BATCH];
+
+        for (uint32_t i = 0; i < n; i++) {
+            addrs[i] = *xsk_ring_cons__comp_addr(&xsk->comp, idx + i);
+        }
+        xsk_ring_cons__release(&xsk->comp, n);
+        xsk->comp_taken += n;
+        afzc_stash_give(xsk->umem, &xsk->tx_stash, addrs, n);
+    }
+}
+
+/* Asks the kernel to transmit what the tx ring of 'xsk' holds.  In copy
+ * mode each call sends a bounded batch, so this repeats while the kernel
+ * says there is more. */
+static void
+afzc_xsk_kick(struct afzc_xsk *xsk)
+{
+    for (int i = 0; i < 8; i++) {
+        xsk->stats.tx_kicks++;
+        if (sendto(xsk->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0) {
+            return;
+        }
+        if (errno != EAGAIN && errno != EBUSY && errno != ENOBUFS) {
+            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+
+            VLOG_WARN_RL(&rl, "sendto on AF_XDP queue %"PRIu32" failed: %s",
+                         xsk->queue, ovs_strerror(errno));
+            return;
+        }
+        if (!afzc_xsk_tx_pending(xsk)) {
+            return;
+        }
+    }
+}
+
+/* Returns true if the tx ring of 'xsk' holds frames the kernel has not
+ * taken yet. */
+bool
+afzc_xsk_tx_pending(const struct afzc_xsk *xsk)
+{
+    return __atomic_load_n(xsk->tx.consumer, __ATOMIC_ACQUIRE)
+           != xsk->tx.cached_prod;
+}
+
+/* Reaps completions of 'xsk' and pushes out whatever its tx ring still
+ * holds.  For idle moments: the caller must own the tx side. */
+void
+afzc_xsk_tx_reap(struct afzc_xsk *xsk)
+{
+    if (xsk->tx_posted != xsk->comp_taken) {
+        if (afzc_xsk_tx_pending(xsk)) {
+            afzc_xsk_kick(xsk);
+        }
+        afzc_xsk_reap(xsk);
+    }
+}
+
+/* Receives up to a batch of packets from 'xsk' into 'batch'.  The packets
+ * are the UMEM frames themselves.  Returns 0 or EAGAIN if there was
+ * nothing to receive. */
+int
+afzc_xsk_recv(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
+{
+    uint32_t idx, n;
+
+    n = xsk_ring_cons__peek(&xsk->rx, NETDEV_MAX_BURST, &idx);
+    if (!n) {
+        afzc_xsk_refill(xsk);
+        if (!xsk->use_need_wakeup
+            || xsk_ring_prod__needs_wakeup(&xsk->fill)) {
+            struct pollfd pfd = { .fd = xsk->fd, .events = POLLIN };
+
+            xsk->stats.rx_wakeups++;
+            ignore(poll(&pfd, 1, 0));
+        }
+        return EAGAIN;
+    }
+
+    for (uint32_t i = 0; i < n; i++) {
+        const struct xdp_desc *desc = xsk_ring_cons__rx_desc(&xsk->rx,
+                                                             idx + i);
+        struct dp_packet *packet = afzc_umem_packet(xsk->umem, desc->addr,
+                                                    desc->len);
+
+        dp_packet_batch_add(batch, packet);
+        xsk->stats.rx_bytes += desc->len;
+    }
+    xsk_ring_cons__release(&xsk->rx, n);
+    xsk->rx_taken += n;
+    xsk->stats.rx_packets += n;
+
+    afzc_xsk_refill(xsk);
+    return 0;
+}
+
+/* Transmits the packets in 'batch' on 'xsk' and takes ownership of them.
+ * A packet whose data lies in the shared UMEM is posted by address; any
+ * other packet is copied into a free frame first. */
+void
+afzc_xsk_send(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
+{
+    struct dp_packet *packet;
+    uint32_t n_room, idx = 0, n = 0;
+
+    dp_packet_batch_apply_cutlen(batch);
+    afzc_xsk_reap(xsk);
+
+    n_room = xsk_prod_nb_free(&xsk->tx, dp_packet_batch_size(batch));
+    n_room = MIN(n_room, dp_packet_batch_size(batch));
+    if (n_room) {
+        xsk_ring_prod__reserve(&xsk->tx, n_room, &idx);
+    }
+
+    DP_PACKET_BATCH_FOR_EACH (i, packet, batch) {
+        const void *data = dp_packet_data(packet);
+        uint32_t size = dp_packet_size(packet);
+        struct xdp_desc *desc;
+        uint64_t addr;
+
+        if (n >= n_room) {
+            xsk->stats.tx_dropped++;
+            dp_packet_delete(packet);
+            continue;
+        }
+
+        if (packet->source == DPBUF_AFXDP
+            && afzc_umem_contains(xsk->umem, data, size)) {
+            /* Zero copy: the frame itself goes to the tx ring and comes
+             * back through the completion ring; the dp_packet, which lives
+             * outside the frame, is simply forgotten. */
+            addr = afzc_umem_offset(xsk->umem, data);
+            xsk->stats.tx_zerocopy++;
+        } else {
+            if (size > AFZC_FRAME_SIZE - AFZC_TX_OFFSET
+                || !afzc_stash_take(xsk->umem, &xsk->tx_stash, &addr, 1)) {
+                xsk->stats.tx_dropped++;
+                dp_packet_delete(packet);
+                continue;
+            }
+            addr += AFZC_TX_OFFSET;
+            memcpy(afzc_umem_data(xsk->umem, addr), data, size);
+            dp_packet_delete(packet);
+            xsk->stats.tx_copied++;
+        }
+
+        desc = xsk_ring_prod__tx_desc(&xsk->tx, idx + n);
+        desc->addr = addr;
+        desc->len = size;
+        desc->options = 0;
+        xsk->stats.tx_bytes += size;
+        n++;
+    }
+    dp_packet_batch_init(batch);
+
+    if (n < n_room) {
+        /* Some packets were dropped after the reservation. */
+        xsk->tx.cached_prod -= n_room - n;
+    }
+    if (n) {
+        xsk_ring_prod__submit(&xsk->tx, n);
+        xsk->tx_posted += n;
+        xsk->stats.tx_packets += n;
+    }
+    if (n || afzc_xsk_tx_pending(xsk)) {
+        if (!xsk->use_need_wakeup || xsk_ring_prod__needs_wakeup(&xsk->tx)) {
+            afzc_xsk_kick(xsk);
+        }
+    }
+}
+
+/* Returns the frames that the ring entries [from, to) of 'r' name to the
+ * shared pool.  'rx_descs' tells whether the entries are xdp_descs or plain
+ * addresses.  Returns how many frames were returned. */
+static uint32_t
+afzc_xsk_recover_ring(struct afzc_xsk *xsk, const void *ring, uint32_t from,
+                      uint32_t to, bool descs)
+{
+    uint32_t n = 0;
+
+    for (uint32_t i = from; i != to; i++, n++) {
+        uint64_t addr = (descs
+                         ? ((const struct xdp_desc *) ring)[i & (AFZC_RING_SIZE
+                                                                 - 1)].addr
+                         : ((const uint64_t *) ring)[i & (AFZC_RING_SIZE
+                                                          - 1)]);
+
+        afzc_umem_free_frames(xsk->umem, &addr, 1);
+    }
+    return n;
+}
+
+/* Closes 'xsk' and returns every frame it had to the shared pool.  The
+ * socket must already be out of the XSKMAP and nothing may use it any
+ * more. */
+void
+afzc_xsk_close(struct afzc_xsk *xsk)
+{
+    long long int deadline;
+    uint32_t lost;
+
+    if (!xsk) {
+        return;
+    }
+
+    ovs_mutex_lock(&afzc_xsks_mutex);
+    ovs_list_remove(&xsk->node);
+    ovs_mutex_unlock(&afzc_xsks_mutex);
+
+    /* Let transmissions in flight complete, for at most half a second. */
+    deadline = time_msec() + 500;
+    for (;;) {
+        afzc_xsk_tx_reap(xsk);
+        if (xsk->tx_posted == xsk->comp_taken || time_msec() > deadline) {
+            break;
+        }
+        xnanosleep(1000 * 1000);
+    }
+
+    /* Anything still in a ring is ours again: nothing feeds the socket any
+     * more, and in copy mode the kernel moves a frame from the fill ring to
+     * the rx ring in one step. */
+    afzc_xsk_recover_ring(xsk, xsk->fill.ring,
+                          __atomic_load_n(xsk->fill.consumer,
+                                          __ATOMIC_ACQUIRE),
+                          xsk->fill.cached_prod, false);
+    xsk->rx_taken += afzc_xsk_recover_ring(xsk, xsk->rx.ring,
+                                           xsk->rx.cached_cons,
+                                           __atomic_load_n(xsk->rx.producer,
+                                                           __ATOMIC_ACQUIRE),
+                                           true);
+    afzc_xsk_recover_ring(xsk, xsk->tx.ring,
+                          __atomic_load_n(xsk->tx.consumer, __ATOMIC_ACQUIRE),
+                          xsk->tx.cached_prod, true);
+    xsk->comp_taken += afzc_xsk_recover_ring(
+        xsk, xsk->comp.ring, xsk->comp.cached_cons,
+        __atomic_load_n(xsk->comp.producer, __ATOMIC_ACQUIRE), false);
+
+    lost = xsk->tx_posted - xsk->comp_taken
+           - (xsk->tx.cached_prod
+              - __atomic_load_n(xsk->tx.consumer, __ATOMIC_ACQUIRE));
+    if (lost) {
+        VLOG_ERR("AF_XDP queue %"PRIu32": %"PRIu32" transmitted frames never "
+                 "completed", xsk->queue, lost);
+    }
+
+    afzc_stash_drain(xsk->umem, &xsk->rx_stash);
+    afzc_stash_drain(xsk->umem, &xsk->tx_stash);
+    for (int i = 0; i < ARRAY_SIZE(xsk->maps); i++) {
+        munmap(xsk->maps[i].base, xsk->maps[i].size);
+    }
+    close(xsk->fd);
+    free(xsk);
+}
+
+/* Copies the counters of 'xsk' into '*stats'. */
+void
+afzc_xsk_get_stats(const struct afzc_xsk *xsk, struct afzc_xsk_stats *stats)
+{
+    *stats = xsk->stats;
+}
+
+/* Reads the kernel's XDP_STATISTICS of 'xsk' into '*ks'.  Returns 0 or a
+ * positive errno value. */
+int
+afzc_xsk_get_kstats(const struct afzc_xsk *xsk, struct afzc_xsk_kstats *ks)
+{
+    struct xdp_statistics st;
+    socklen_t len = sizeof st;
+
+    memset(&st, 0, sizeof st);
+    memset(ks, 0, sizeof *ks);
+    if (getsockopt(xsk->fd, SOL_XDP, XDP_STATISTICS, &st, &len)) {
+        return errno;
+    }
+    ks->rx_dropped = st.rx_dropped;
+    ks->rx_invalid_descs = st.rx_invalid_descs;
+    ks->tx_invalid_descs = st.tx_invalid_descs;
+#ifdef AFZC_HAVE_XDP_STATS_V2
+    if (len >= sizeof st) {
+        ks->rx_ring_full = st.rx_ring_full;
+        ks->rx_fill_ring_empty_descs = st.rx_fill_ring_empty_descs;
+        ks->tx_ring_empty_descs = st.tx_ring_empty_descs;
+        ks->has_v2 = true;
+    }
+#endif
+    return 0;
+}
+
+/* Adds where the frames of 'xsk' are to '*c'.  Racy by nature: the rings
+ * move while they are read. */
+void
+afzc_xsk_get_counts(const struct afzc_xsk *xsk, struct afzc_frame_counts *c)
+{
+    uint32_t rx_ring = (__atomic_load_n(xsk->rx.producer, __ATOMIC_ACQUIRE)
+                        - *xsk->rx.consumer);
+    uint32_t tx_ring = (xsk->tx.cached_prod
+                        - __atomic_load_n(xsk->tx.consumer,
+                                          __ATOMIC_ACQUIRE));
+    uint64_t rx_flight = xsk->fill_posted - xsk->rx_taken;
+    uint64_t tx_flight = xsk->tx_posted - xsk->comp_taken;
+
+    c->stashed += xsk->rx_stash.n + xsk->tx_stash.n;
+    c->rx += MIN(rx_ring, rx_flight);
+    c->fill += rx_flight - MIN(rx_ring, rx_flight);
+    c->tx += MIN(tx_ring, tx_flight);
+    c->completion += tx_flight - MIN(tx_ring, tx_flight);
+}
+
+/* Fills '*c' with where every frame of 'umem' is. */
+void
+afzc_umem_get_counts(struct afzc_umem *umem, struct afzc_frame_counts *c)
+{
+    const struct afzc_xsk *xsk;
+    uint64_t accounted;
+
+    memset(c, 0, sizeof *c);
+    c->free = afzc_umem_n_free(umem);
+
+    ovs_mutex_lock(&afzc_xsks_mutex);
+    LIST_FOR_EACH (xsk, node, &afzc_xsks) {
+        if (xsk->umem == umem) {
+            afzc_xsk_get_counts(xsk, c);
+        }
+    }
+    ovs_mutex_unlock(&afzc_xsks_mutex);
+
+    accounted = c->free + c->stashed + c->fill + c->rx + c->tx
+                + c->completion;
+    c->held = (accounted < afzc_umem_n_frames(umem)
+               ? afzc_umem_n_frames(umem) - accounted : 0);
+}

@@ -1,0 +1,83 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef AFZC_XSK_H
+#define AFZC_XSK_H 1
+
+/* One AF_XDP socket: one queue of one afzc port.
+ *
+ * The socket is bound with XDP_SHARED_UMEM to the shared UMEM's anchor and
+ * has four rings of its own: rx and fill (used by the thread that polls the
+ * rx queue) and tx and completion (used by whoever sends on the tx queue,
+ * under the port's tx queue lock when several threads share it).  Each side
+ * has a frame stash in front of the shared pool. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "afzc-umem.h"
+
+struct dp_packet;
+struct dp_packet_batch;
+struct ds;
+
+/* Ring sizes (entries) of every port queue. */
+#define AFZC_RING_SIZE 2048
+
+/* Counters of one port queue.  Written only by the owner of the side they
+ * describe; read without locking by the main thread. */
+struct afzc_xsk_stats {
+    uint64_t rx_packets;
+    uint64_t rx_bytes;
+    uint64_t rx_wakeups;        /* recvfrom() kicks for the fill ring. */
+    uint64_t tx_packets;        /* Posted to the tx ring. */
+    uint64_t tx_bytes;
+    uint64_t tx_zerocopy;       /* Posted by address, no copy. */
+    uint64_t tx_copied;         /* Copied into a frame first. */
+    uint64_t tx_dropped;        /* No room in the tx ring or no frame. */
+    uint64_t tx_kicks;          /* sendto() kicks. */
+    uint64_t fill_empty;        /* Times the fill ring could not be refilled
+                                 * because the UMEM had no free frame. */
+};
+
+/* The kernel's XDP_STATISTICS for a socket.  'valid' is false for a field
+ * the running kernel does not report. */
+struct afzc_xsk_kstats {
+    uint64_t rx_dropped;
+    uint64_t rx_invalid_descs;
+    uint64_t tx_invalid_descs;
+    uint64_t rx_ring_full;
+    uint64_t rx_fill_ring_empty_descs;
+    uint64_t tx_ring_empty_descs;
+    bool has_v2;                /* The last three fields are valid. */
+};
+
+struct afzc_xsk;
+
+int afzc_xsk_open(struct afzc_umem *, int ifindex, uint32_t queue,
+                  bool use_need_wakeup, struct afzc_xsk **, char **errp);
+void afzc_xsk_close(struct afzc_xsk *);
+int afzc_xsk_fd(const struct afzc_xsk *);
+
+int afzc_xsk_recv(struct afzc_xsk *, struct dp_packet_batch *);
+void afzc_xsk_send(struct afzc_xsk *, struct dp_packet_batch *);
+bool afzc_xsk_tx_pending(const struct afzc_xsk *);
+void afzc_xsk_tx_reap(struct afzc_xsk *);
+
+void afzc_xsk_get_stats(const struct afzc_xsk *, struct afzc_xsk_stats *);
+int afzc_xsk_get_kstats(const struct afzc_xsk *, struct afzc_xsk_kstats *);
+void afzc_xsk_get_counts(const struct afzc_xsk *, struct afzc_frame_counts *);
+void afzc_umem_get_counts(struct afzc_umem *, struct afzc_frame_counts *);
+
+#endif /* afzc-xsk.h */

@@ -1,0 +1,18 @@
+# The afzc library: everything but the registration hook that has to be
+# linked directly into ovs-vswitchd.
+
+noinst_LTLIBRARIES += lib/libafzc.la
+lib_libafzc_la_SOURCES = \
+	lib/afzc-appctl.c \
+	lib/afzc-appctl.h \
+	lib/afzc-umem.c \
+	lib/afzc-umem.h \
+	lib/afzc-xdp.c \
+	lib/afzc-xdp.h \
+	lib/afzc-xdp-common.h \
+	lib/afzc-xsk.c \
+	lib/afzc-xsk.h \
+	lib/netdev-afzc.c \
+	lib/netdev-afzc.h
+nodist_lib_libafzc_la_SOURCES = $(BPF_SKELS)
+DISTCLEANFILES += lib/afzc-ovs-config.h

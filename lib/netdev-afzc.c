@@ -1,0 +1,907 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+
+#include "netdev-afzc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <net/if.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/bpf.h>
+#include <linux/ethtool.h>
+#include <linux/if_xdp.h>
+#include <linux/sockios.h>
+
+#include "afzc-appctl.h"
+#include "afzc-umem.h"
+#include "afzc-xdp.h"
+#include "afzc-xsk.h"
+#include "dp-packet.h"
+#include "netdev-linux-private.h"
+#include "netdev-provider.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/vlog.h"
+#include "ovs-thread.h"
+#include "packets.h"
+#include "smap.h"
+#include "socket-util.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(netdev_afzc);
+
+#ifndef SOL_XDP
+#define SOL_XDP 283
+#endif
+
+/* Largest frame a UMEM frame holds after the kernel's XDP headroom, and the
+ * largest MTU that leaves room for an Ethernet header and one VLAN tag. */
+#define AFZC_MAX_FRAME_LEN (AFZC_FRAME_SIZE - XDP_PACKET_HEADROOM)
+#define AFZC_MAX_MTU (AFZC_MAX_FRAME_LEN - ETH_HEADER_LEN - VLAN_HEADER_LEN)
+
+/* A tx queue lock, alone on its cache line. */
+struct afzc_tx_lock {
+    PADDED_MEMBERS(CACHE_LINE_SIZE, struct ovs_spin lock;);
+};
+
+/* An afzc port.  It is a 'struct netdev_linux' first, so that everything a
+ * Linux device has (MAC, MTU, carrier, flags, link notifications, QoS) is
+ * handled by Open vSwitch's own code for system ports. */
+struct netdev_afzc {
+    struct netdev_linux lx;     /* Must be first. */
+
+    /* Protected by 'lx.mutex'. */
+    int requested_n_rxq;
+    enum afzc_xdp_mode requested_mode;
+    bool requested_need_wakeup;
+
+    /* Set by reconfigure; stable while PMD threads run. */
+    int n_rxq;
+    enum afzc_xdp_mode mode;        /* As requested. */
+    enum afzc_xdp_mode mode_in_use; /* What actually runs. */
+    bool use_need_wakeup;
+    bool configured;                /* Sockets and program are set up. */
+    int ifindex;
+    struct afzc_umem *umem;
+    struct afzc_xdp *xdp;
+    struct afzc_xsk **xsks;         /* 'n_rxq' sockets. */
+    struct afzc_tx_lock *tx_locks;  /* 'n_rxq' locks. */
+};
+
+/* An rx queue of an afzc port. */
+struct netdev_rxq_afzc {
+    struct netdev_rxq up;
+};
+
+static struct netdev_class netdev_afzc_class;
+
+static const char *const afzc_mode_names[] = {
+    [AFZC_MODE_BEST_EFFORT] = "best-effort",
+    [AFZC_MODE_NATIVE_ZC] = "native-with-zerocopy",
+    [AFZC_MODE_NATIVE] = "native",
+    [AFZC_MODE_GENERIC] = "generic",
+};
+
+/* Returns the option value that names 'mode'. */
+const char *
+afzc_xdp_mode_name(enum afzc_xdp_mode mode)
+{
+    return mode < ARRAY_SIZE(afzc_mode_names) ? afzc_mode_names[mode] : "?";
+}
+
+/* Returns true if 'netdev' is an afzc port. */
+bool
+netdev_afzc_is_afzc(const struct netdev *netdev)
+{
+    return netdev_get_class(netdev) == &netdev_afzc_class;
+}
+
+/* Returns the afzc netdev class. */
+const struct netdev_class *
+netdev_afzc_get_class(void)
+{
+    return &netdev_afzc_class;
+}
+
+/* Returns the afzc port that 'netdev' is. */
+static struct netdev_afzc *
+netdev_afzc_cast(const struct netdev *netdev)
+{
+    ovs_assert(netdev_afzc_is_afzc(netdev));
+    return CONTAINER_OF(netdev, struct netdev_afzc, lx.up);
+}
+
+/* Returns the name of the driver of device 'name' in 'driver' (of 'size'
+ * bytes), or an empty string if it cannot be found. */
+static void
+afzc_dev_driver(const char *name, char *driver, size_t size)
+{
+    struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+    struct ifreq ifr;
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+    driver[0] = '\0';
+    if (fd < 0) {
+        return;
+    }
+    memset(&ifr, 0, sizeof ifr);
+    ovs_strlcpy(ifr.ifr_name, name, sizeof ifr.ifr_name);
+    ifr.ifr_data = (void *) &info;
+    if (!ioctl(fd, SIOCETHTOOL, &ifr)) {
+        ovs_strlcpy(driver, info.driver, size);
+    }
+    close(fd);
+}
+
+/* Returns the number of rx queues device 'name' has, as sysfs shows them, or
+ * 0 if that cannot be told. */
+static int
+afzc_dev_n_rx_queues(const char *name)
+{
+    char *path = xasprintf("/sys/class/net/%s/queues", name);
+    DIR *dir = opendir(path);
+    struct dirent *de;
+    int n = 0;
+
+    free(path);
+    if (!dir) {
+        return 0;
+    }
+    while ((de = readdir(dir))) {
+        if (!strncmp(de->d_name, "rx-", 3)) {
+            n++;
+        }
+    }
+    closedir(dir);
+    return n;
+}
+
+/* Returns 0 if the driver of device 'name' supports AF_XDP zero-copy on its
+ * queue 0, EOPNOTSUPP if it does not, or another positive errno value if it
+ * cannot be told.  Binds a throwaway UMEM in zero-copy mode to find out. */
+static int
+afzc_dev_probe_zerocopy(const char *name, int ifindex)
+{
+    size_t size = 64 * AFZC_FRAME_SIZE;
+    struct xdp_umem_reg reg = { .len = size, .chunk_size = AFZC_FRAME_SIZE };
+    struct sockaddr_xdp sxdp = {
+        .sxdp_family = AF_XDP,
+        .sxdp_ifindex = ifindex,
+        .sxdp_queue_id = 0,
+        .sxdp_flags = XDP_ZEROCOPY,
+    };
+    int ring_size = 64;
+    int fd, error = 0;
+    void *area;
+
+    area = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (area == MAP_FAILED) {
+        return errno;
+    }
+    reg.addr = (uintptr_t) area;
+    fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
+    if (fd < 0
+        || setsockopt(fd, SOL_XDP, XDP_UMEM_REG, &reg, sizeof reg)
+        || setsockopt(fd, SOL_XDP, XDP_UMEM_FILL_RING,
+                      &ring_size, sizeof ring_size)
+        || setsockopt(fd, SOL_XDP, XDP_UMEM_COMPLETION_RING,
+                      &ring_size, sizeof ring_size)
+        || setsockopt(fd, SOL_XDP, XDP_RX_RING, &ring_size, sizeof ring_size)
+        || bind(fd, (struct sockaddr *) &sxdp, sizeof sxdp)) {
+        error = errno;
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    munmap(area, size);
+    VLOG_DBG("%s: zero-copy probe: %s", name, ovs_strerror(error));
+    return error;
+}
+
+/* netdev class: allocates an afzc port. */
+static struct netdev *
+netdev_afzc_alloc(void)
+{
+    struct netdev_afzc *dev = xzalloc(sizeof *dev);
+
+    return &dev->lx.up;
+}
+
+/* netdev class: frees an afzc port. */
+static void
+netdev_afzc_dealloc(struct netdev *netdev)
+{
+    free(netdev_afzc_cast(netdev));
+}
+
+/* netdev class: one-time setup of the class. */
+static int
+netdev_afzc_init(void)
+{
+    /* Runs from a constructor, in unspecified order against other
+     * constructors: nothing here may log or depend on other modules. */
+    return 0;
+}
+
+/* netdev class: constructs an afzc port for an existing Linux device. */
+static int
+netdev_afzc_construct(struct netdev *netdev)
+{
+    static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
+    struct netdev_afzc *dev = netdev_afzc_cast(netdev);
+    int error;
+
+    if (ovsthread_once_start(&once)) {
+        afzc_xdp_init();
+        afzc_appctl_register();
+        ovsthread_once_done(&once);
+    }
+
+    error = netdev_linux_construct(netdev);
+    if (error) {
+        return error;
+    }
+    dev->requested_n_rxq = 1;
+    dev->requested_mode = AFZC_MODE_BEST_EFFORT;
+    dev->requested_need_wakeup = true;
+    dev->n_rxq = 0;
+    netdev->n_rxq = 0;
+    netdev->n_txq = 0;
+    netdev_request_reconfigure(netdev);
+    return 0;
+}
+
+/* Removes 'dev''s sockets from its XDP program, closes them, detaches the
+ * program and drops the UMEM reference.  Caller holds 'dev->lx.mutex'
+ * and no thread uses the port. */
+static void
+netdev_afzc_teardown(struct netdev_afzc *dev)
+{
+    for (int i = 0; i < dev->n_rxq; i++) {
+        if (dev->xsks[i]) {
+            afzc_xdp_clear_xsk(dev->xdp, i);
+        }
+    }
+    afzc_xdp_detach(dev->xdp);
+    dev->xdp = NULL;
+    for (int i = 0; i < dev->n_rxq; i++) {
+        afzc_xsk_close(dev->xsks[i]);
+        ovs_spin_destroy(&dev->tx_locks[i].lock);
+    }
+    free(dev->xsks);
+    dev->xsks = NULL;
+    free_cacheline(dev->tx_locks);
+    dev->tx_locks = NULL;
+    if (dev->umem) {
+        afzc_umem_unref(dev->umem);
+        dev->umem = NULL;
+    }
+    dev->n_rxq = 0;
+    dev->configured = false;
+}
+
+/* netdev class: destroys an afzc port. */
+static void
+netdev_afzc_destruct(struct netdev *netdev)
+{
+    struct netdev_afzc *dev = netdev_afzc_cast(netdev);
+
+    ovs_mutex_lock(&dev->lx.mutex);
+    netdev_afzc_teardown(dev);
+    ovs_mutex_unlock(&dev->lx.mutex);
+    netdev_linux_class.destruct(netdev);
+}
+
+/* Parses 'mode' into '*modep'.  Returns true if it is a known mode. */
+static bool
+afzc_parse_mode(const char *mode, enum afzc_xdp_mode *modep)
+{
+    for (int i = 0; i < ARRAY_SIZE(afzc_mode_names); i++) {
+        if (!strcmp(mode, afzc_mode_names[i])) {
+            *modep = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* netdev class: applies options:n_rxq, options:xdp-mode and
+ * options:use-need-wakeup.  Everything that can be checked without touching
+ * the data path is checked here, so that a bad option shows up in the
+ * Interface's error column and the port is not added. */
+static int
+netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
+                       char **errp)
+{
+    struct netdev_afzc *dev = netdev_afzc_cast(netdev);
+    const char *name = netdev_get_name(netdev);
+    enum afzc_xdp_mode mode = AFZC_MODE_BEST_EFFORT;
+    const struct smap_node *node;
+    bool need_wakeup = true;
+    int n_rxq = 1;
+    int error = 0;
+
+    SMAP_FOR_EACH (node, args) {
+        if (!strcmp(node->key, "n_rxq")) {
+            if (!str_to_int(node->value, 10, &n_rxq)
+                || n_rxq < 1 || n_rxq > AFZC_MAX_QUEUES) {
+                *errp = xasprintf("%s: options:n_rxq=%s is not a number "
+                                  "between 1 and %d", name, node->value,
+                                  AFZC_MAX_QUEUES);
+                return EINVAL;
+            }
+        } else if (!strcmp(node->key, "xdp-mode")) {
+            if (!afzc_parse_mode(node->value, &mode)) {
+                *errp = xasprintf("%s: options:xdp-mode=%s is unknown "
+                                  "(best-effort, native-with-zerocopy, "
+                                  "native or generic)", name, node->value);
+                return EINVAL;
+            }
+        } else if (!strcmp(node->key, "use-need-wakeup")) {
+            if (!strcmp(node->value, "true")) {
+                need_wakeup = true;
+            } else if (!strcmp(node->value, "false")) {
+                need_wakeup = false;
+            } else {
+                *errp = xasprintf("%s: options:use-need-wakeup=%s is not "
+                                  "true or false", name, node->value);
+                return EINVAL;
+            }
+        } else {
+            *errp = xasprintf("%s: unknown option '%s' (afzc ports take "
+                              "n_rxq, xdp-mode and use-need-wakeup)",
+                              name, node->key);
+            return EINVAL;
+        }
+    }
+
+    ovs_mutex_lock(&dev->lx.mutex);
+    if (!dev->configured) {
+        int n_dev_rxq = afzc_dev_n_rx_queues(name);
+        int ifindex = if_nametoindex(name);
+        int mtu = 0;
+        uint32_t prog_id;
+        bool ours;
+
+        if (!ifindex) {
+            *errp = xasprintf("%s: no such device", name);
+            error = ENODEV;
+            goto out;
+        }
+        if (n_dev_rxq && n_rxq > n_dev_rxq) {
+            *errp = xasprintf("%s: options:n_rxq=%d exceeds the %d rx "
+                              "queue%s of the device", name, n_rxq,
+                              n_dev_rxq, n_dev_rxq == 1 ? "" : "s");
+            error = EINVAL;
+            goto out;
+        }
+        if (!afzc_xdp_query(ifindex, &prog_id, &ours) && prog_id && !ours) {
+            *errp = xasprintf("%s: the device already has an XDP program "
+                              "(id %"PRIu32") that is not afzc's; detach it "
+                              "first", name, prog_id);
+            error = EBUSY;
+            goto out;
+        }
+        if (!netdev_linux_class.get_mtu(netdev, &mtu) && mtu > AFZC_MAX_MTU) {
+            *errp = xasprintf("%s: MTU %d is too large for afzc: a %d-byte "
+                              "UMEM frame holds an MTU of at most %d",
+                              name, mtu, AFZC_FRAME_SIZE, AFZC_MAX_MTU);
+            error = EINVAL;
+            goto out;
+        }
+        if (mode == AFZC_MODE_NATIVE_ZC) {
+            char driver[32];
+            int zc = afzc_dev_probe_zerocopy(name, ifindex);
+
+            afzc_dev_driver(name, driver, sizeof driver);
+            if (zc == EOPNOTSUPP) {
+                *errp = xasprintf("%s: xdp-mode=native-with-zerocopy: "
+                                  "driver %s lacks AF_XDP zero-copy "
+                                  "support; use best-effort", name,
+                                  driver[0] ? driver : "(unknown)");
+            } else {
+                *errp = xasprintf("%s: xdp-mode=native-with-zerocopy: the "
+                                  "shared UMEM runs in copy mode in this "
+                                  "version of afzc, so zero-copy cannot be "
+                                  "used with driver %s; use best-effort",
+                                  name, driver[0] ? driver : "(unknown)");
+            }
+            error = EOPNOTSUPP;
+            goto out;
+        }
+    }
+
+    if (n_rxq != dev->requested_n_rxq || mode != dev->requested_mode
+        || need_wakeup != dev->requested_need_wakeup || !dev->configured) {
+        dev->requested_n_rxq = n_rxq;
+        dev->requested_mode = mode;
+        dev->requested_need_wakeup = need_wakeup;
+        netdev_request_reconfigure(netdev);
+    }
+out:
+    ovs_mutex_unlock(&dev->lx.mutex);
+    return error;
+}
+
+/* netdev class: reports the options in effect. */
+static int
+netdev_afzc_get_config(const struct netdev *netdev, struct smap *args)
+{
+    struct netdev_afzc *dev = netdev_afzc_cast(netdev);
+
+    ovs_mutex_lock(&dev->lx.mutex);
+    smap_add_format(args, "n_rxq", "%d", dev->requested_n_rxq);
+    smap_add(args, "xdp-mode", afzc_xdp_mode_name(dev->requested_mode));
+    smap_add(args, "use-need-wakeup",
+             dev->requested_need_wakeup ? "true" : "false");
+    ovs_mutex_unlock(&dev->lx.mutex);
+    return 0;
+}
+
+/* Sets up 'dev' with 'native' deciding the XDP attach mode.  Caller holds
+ * the mutex and 'dev' is torn down.  Returns 0 or a positive errno value
+ * with a message in '*errp'. */
+static int
+netdev_afzc_setup(struct netdev_afzc *dev, bool native, char **errp)
+{
+    const char *name = netdev_get_name(&dev->lx.up);
+    int n_rxq = dev->requested_n_rxq;
+    int error;
+
+    error = afzc_umem_ref(&dev->umem, errp);
+    if (error) {
+        return error;
+    }
+    error = afzc_xdp_attach(name, dev->ifindex, native, &dev->xdp, errp);
+    if (error) {
+        return error;
+    }
+
+    dev->xsks = xcalloc(n_rxq, sizeof *dev->xsks);
+    dev->tx_locks = xmalloc_cacheline(n_rxq * sizeof *dev->tx_locks);
+    dev->n_rxq = n_rxq;
+    for (int i = 0; i < n_rxq; i++) {
+        ovs_spin_init(&dev->tx_locks[i].lock);
+    }
+    for (int i = 0; i < n_rxq; i++) {
+        char *msg = NULL;
+
+        error = afzc_xsk_open(dev->umem, dev->ifindex, i,
+                              dev->requested_need_wakeup, &dev->xsks[i],
+                              &msg);
+        if (!error) {
+            error = afzc_xdp_set_xsk(dev->xdp, i, afzc_xsk_fd(dev->xsks[i]));
+            if (error) {
+                msg = xasprintf("cannot add queue %d's socket to the XSKMAP "
+                                "(%s)", i, ovs_strerror(error));
+            }
+        }
+        if (error) {
+            *errp = xasprintf("%s: %s", name, msg);
+            free(msg);
+            return error;
+        }
+    }
+    return 0;
+}
+
+/* netdev class: applies the requested configuration.  No thread sends or
+ * receives on the port meanwhile. */
+static int
+netdev_afzc_reconfigure(struct netdev *netdev)
+{
+    struct netdev_afzc *dev = netdev_afzc_cast(netdev);
+    const char *name = netdev_get_name(netdev);
+    enum afzc_xdp_mode mode;
+    char *msg = NULL;
+    int error = 0;
+
+    ovs_mutex_lock(&dev->lx.mutex);
+    if (dev->configured
+        && dev->n_rxq == dev->requested_n_rxq
+        && dev->mode == dev->requested_mode
+        && dev->use_need_wakeup == dev->requested_need_wakeup) {
+        goto out;
+    }
+
+    netdev_afzc_teardown(dev);
+    dev->ifindex = if_nametoindex(name);
+    if (!dev->ifindex) {
+        msg = xasprintf("%s: device has gone", name);
+        error = ENODEV;
+        goto out;
+    }
+
+    mode = dev->requested_mode;
+    if (mode == AFZC_MODE_BEST_EFFORT) {
+        char driver[32];
+
+        /* veth cannot do zero-copy, and its generic mode outruns its
+         * native mode for AF_XDP (see Documentation/topics/afzc.rst). */
+        afzc_dev_driver(name, driver, sizeof driver);
+        if (!strcmp(driver, "veth")) {
+            error = netdev_afzc_setup(dev, false, &msg);
+            mode = AFZC_MODE_GENERIC;
+        } else {
+            error = netdev_afzc_setup(dev, true, &msg);
+            mode = AFZC_MODE_NATIVE;
+            if (error) {
+                VLOG_INFO("%s: native XDP mode failed (%s); trying generic",
+                          name, msg);
+                free(msg);
+                msg = NULL;
+                netdev_afzc_teardown(dev);
+                error = netdev_afzc_setup(dev, false, &msg);
+                mode = AFZC_MODE_GENERIC;
+            }
+        }
+    } else {
+        error = netdev_afzc_setup(dev, mode != AFZC_MODE_GENERIC, &msg);
+    }
+
+    if (error) {
+        netdev_afzc_teardown(dev);
+        goto out;
+    }
+
+    dev->mode = dev->requested_mode;
+    dev->mode_in_use = mode;
+    dev->use_need_wakeup = dev->requested_need_wakeup;
+    dev->configured = true;
+    netdev->n_rxq = dev->n_rxq;
+    netdev->n_txq = dev->n_rxq;
+    VLOG_INFO("%s: %d queue%s in %s XDP mode, program id %"PRIu32,
+              name, dev->n_rxq, dev->n_rxq == 1 ? "" : "s",
+              afzc_xdp_mode_name(mode), afzc_xdp_prog_id(dev->xdp));
+    netdev_change_seq_changed(netdev);
+
+out:
+    if (error) {
+        VLOG_ERR("%s", msg ? msg : ovs_strerror(error));
+        netdev->n_rxq = 0;
+        netdev->n_txq = 0;
+    }
+    free(msg);
+    ovs_mutex_unlock(&dev->lx.mutex);
+    return error;
+}
+
+/* netdev class: reports the port's AF_XDP state in the Interface's status
+ * column, after what Linux reports of the device. */
+static int
+netdev_afzc_get_status(const struct netdev *netdev, struct smap *smap)
+{
+    struct netdev_afzc *dev = netdev_afzc_cast(netdev);
+
+    netdev_linux_class.get_status(netdev, smap);
+    ovs_mutex_lock(&dev->lx.mutex);
+    if (dev->configured) {
+        smap_add(smap, "xdp_mode", afzc_xdp_mode_name(dev->mode_in_use));
+        smap_add(smap, "umem_mode", "copy");
+        smap_add_format(smap, "n_rxq", "%d", dev->n_rxq);
+        smap_add_format(smap, "xdp_prog_id", "%"PRIu32,
+                        afzc_xdp_prog_id(dev->xdp));
+        smap_add(smap, "use_need_wakeup",
+                 dev->use_need_wakeup ? "true" : "false");
+    }
+    ovs_mutex_unlock(&dev->lx.mutex);
+    return 0;
+}
+
+/* netdev class: the NUMA node of the device, from sysfs; 0 when the device
+ * has none (veth). */
+static int
+netdev_afzc_get_numa_id(const struct netdev *netdev)
+{
+    char *path = xasprintf("/sys/class/net/%s/device/numa_node",
+                           netdev_get_name(netdev));
+    FILE *f = fopen(path, "r");
+    int numa = 0;
+
+    free(path);
+    if (f) {
+        if (fscanf(f, "%d", &numa) != 1 || numa < 0) {
+            numa = 0;
+        }
+        fclose(f);
+    }
+    return numa;
+}
+
+/* netdev class: refuses an MTU that a UMEM frame cannot hold, then lets
+ * Linux set it. */
+static int
+netdev_afzc_set_mtu(struct netdev *netdev, int mtu)
+{
+    if (mtu > AFZC_MAX_MTU) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+
+        VLOG_WARN_RL(&rl, "%s: MTU %d is too large for afzc (at most %d)",
+                     netdev_get_name(netdev), mtu, AFZC_MAX_MTU);
+        return EINVAL;
+    }
+    return netdev_linux_class.set_mtu(netdev, mtu);
+}
+
+/* netdev class: statistics.  Packet and byte counts are the AF_XDP
+ * sockets'; errors and drops add the kernel's ring counters to the device's
+ * own. */
+static int
+netdev_afzc_get_stats(const struct netdev *netdev, struct netdev_stats *st)
+{
+    struct netdev_afzc *dev = netdev_afzc_cast(netdev);
+    int error;
+
+    error = get_stats_via_netlink(netdev, st);
+    if (error) {
+        memset(st, 0xff, sizeof *st);
+    }
+    ovs_mutex_lock(&dev->lx.mutex);
+    if (dev->configured) {
+        struct netdev_stats sum;
+
+        memset(&sum, 0, sizeof sum);
+        for (int i = 0; i < dev->n_rxq; i++) {
+            struct afzc_xsk_kstats ks;
+            struct afzc_xsk_stats xs;
+
+            afzc_xsk_get_stats(dev->xsks[i], &xs);
+            sum.rx_packets += xs.rx_packets;
+            sum.rx_bytes += xs.rx_bytes;
+            sum.tx_packets += xs.tx_packets;
+            sum.tx_bytes += xs.tx_bytes;
+            sum.tx_dropped += xs.tx_dropped;
+            if (!afzc_xsk_get_kstats(dev->xsks[i], &ks)) {
+                sum.rx_dropped += ks.rx_dropped + ks.rx_ring_full;
+                sum.rx_errors += ks.rx_invalid_descs;
+                sum.tx_errors += ks.tx_invalid_descs;
+            }
+        }
+        st->rx_packets = sum.rx_packets;
+        st->rx_bytes = sum.rx_bytes;
+        st->tx_packets = sum.tx_packets;
+        st->tx_bytes = sum.tx_bytes;
+        st->rx_dropped = (error ? 0 : st->rx_dropped) + sum.rx_dropped;
+        st->tx_dropped = (error ? 0 : st->tx_dropped) + sum.tx_dropped;
+        st->rx_errors = (error ? 0 : st->rx_errors) + sum.rx_errors;
+        st->tx_errors = (error ? 0 : st->tx_errors) + sum.tx_errors;
+        error = 0;
+    }
+    ovs_mutex_unlock(&dev->lx.mutex);
+    return error;
+}
+
+/* Appends custom counter 'name' of queue 'q' with 'value' to 'cs'. */
+static void
+afzc_custom_add(struct netdev_custom_stats *cs, int q, const char *name,
+                uint64_t value)
+{
+    struct netdev_custom_counter *c = &cs->counters[cs->size++];
+
+    snprintf(c->name, sizeof c->name, "afzc_q%d_%s", q, name);
+    c->value = value;
+}
+
+/* netdev class: per-queue counters as custom statistics. */
+static int
+netdev_afzc_get_custom_stats(const struct netdev *netdev,
+                             struct netdev_custom_stats *cs)
+{
+    enum { N_PER_QUEUE = 19 };
+    struct netdev_afzc *dev = netdev_afzc_cast(netdev);
+
+    ovs_mutex_lock(&dev->lx.mutex);
+    cs->size = 0;
+    cs->counters = xcalloc(MAX(dev->n_rxq, 1) * N_PER_QUEUE,
+                           sizeof *cs->counters);
+    for (int q = 0; dev->configured && q < dev->n_rxq; q++) {
+        struct afzc_xdp_qstats qs;
+        struct afzc_xsk_kstats ks;
+        struct afzc_xsk_stats xs;
+
+        afzc_xsk_get_stats(dev->xsks[q], &xs);
+        afzc_custom_add(cs, q, "rx_packets", xs.rx_packets);
+        afzc_custom_add(cs, q, "rx_bytes", xs.rx_bytes);
+        afzc_custom_add(cs, q, "tx_packets", xs.tx_packets);
+        afzc_custom_add(cs, q, "tx_bytes", xs.tx_bytes);
+        afzc_custom_add(cs, q, "tx_zerocopy", xs.tx_zerocopy);
+        afzc_custom_add(cs, q, "tx_copied", xs.tx_copied);
+        afzc_custom_add(cs, q, "tx_dropped", xs.tx_dropped);
+        afzc_custom_add(cs, q, "rx_wakeups", xs.rx_wakeups);
+        afzc_custom_add(cs, q, "tx_kicks", xs.tx_kicks);
+        afzc_custom_add(cs, q, "fill_empty", xs.fill_empty);
+        if (!afzc_xsk_get_kstats(dev->xsks[q], &ks)) {
+            afzc_custom_add(cs, q, "rx_dropped", ks.rx_dropped);
+            afzc_custom_add(cs, q, "rx_invalid_descs", ks.rx_invalid_descs);
+            afzc_custom_add(cs, q, "tx_invalid_descs", ks.tx_invalid_descs);
+            if (ks.has_v2) {
+                afzc_custom_add(cs, q, "rx_ring_full", ks.rx_ring_full);
+                afzc_custom_add(cs, q, "rx_fill_empty_descs",
+                                ks.rx_fill_ring_empty_descs);
+                afzc_custom_add(cs, q, "tx_ring_empty_descs",
+                                ks.tx_ring_empty_descs);
+            }
+        }
+        if (!afzc_xdp_get_qstats(dev->xdp, q, &qs)) {
+            afzc_custom_add(cs, q, "xdp_to_user",
+                            qs.packets[AFZC_XDP_TO_USER]);
+            afzc_custom_add(cs, q, "xdp_passed", qs.packets[AFZC_XDP_PASSED]);
+        }
+    }
+    ovs_mutex_unlock(&dev->lx.mutex);
+    return 0;
+}
+
+/* Appends a human-readable description of afzc port 'netdev' and its
+ * queues to 'out', for afzc/show. */
+void
+netdev_afzc_show(const struct netdev *netdev, struct ds *out)
+{
+    struct netdev_afzc *dev = netdev_afzc_cast(netdev);
+
+    ovs_mutex_lock(&dev->lx.mutex);
+    ds_put_format(out, "%s:\n", netdev_get_name(netdev));
+    if (!dev->configured) {
+        ds_put_cstr(out, "  not configured\n");
+        goto out;
+    }
+    ds_put_format(out, "  ifindex: %d\n  xdp_mode: %s\n  xdp_prog_id: %"
+                  PRIu32"\n  n_rxq: %d\n", dev->ifindex,
+                  afzc_xdp_mode_name(dev->mode_in_use),
+                  afzc_xdp_prog_id(dev->xdp), dev->n_rxq);
+    for (int q = 0; q < dev->n_rxq; q++) {
+        struct afzc_frame_counts fc;
+        struct afzc_xsk_stats xs;
+
+        memset(&fc, 0, sizeof fc);
+        afzc_xsk_get_stats(dev->xsks[q], &xs);
+        afzc_xsk_get_counts(dev->xsks[q], &fc);
+        ds_put_format(out, "  queue %d:\n"
+                      "    rx_packets: %"PRIu64"\n    rx_bytes: %"PRIu64"\n"
+                      "    tx_packets: %"PRIu64"\n    tx_bytes: %"PRIu64"\n"
+                      "    tx_zerocopy: %"PRIu64"\n    tx_copied: %"PRIu64"\n"
+                      "    tx_dropped: %"PRIu64"\n"
+                      "    frames_fill: %"PRIu64"\n    frames_rx: %"PRIu64"\n"
+                      "    frames_tx: %"PRIu64"\n"
+                      "    frames_completion: %"PRIu64"\n"
+                      "    frames_stashed: %"PRIu64"\n",
+                      q, xs.rx_packets, xs.rx_bytes, xs.tx_packets,
+                      xs.tx_bytes, xs.tx_zerocopy, xs.tx_copied,
+                      xs.tx_dropped, fc.fill, fc.rx, fc.tx, fc.completion,
+                      fc.stashed);
+    }
+out:
+    ovs_mutex_unlock(&dev->lx.mutex);
+}
+
+/* netdev class: sends 'batch' on tx queue 'qid' and takes ownership of its
+ * packets. */
+static int
+netdev_afzc_send(struct netdev *netdev, int qid,
+                 struct dp_packet_batch *batch,
+                 bool concurrent_txq OVS_UNUSED)
+{
+    struct netdev_afzc *dev = netdev_afzc_cast(netdev);
+    struct afzc_xsk *xsk;
+
+    if (OVS_UNLIKELY(!dev->configured || !dev->n_rxq)) {
+        dp_packet_delete_batch(batch, true);
+        return 0;
+    }
+    /* The lock is taken even when 'concurrent_txq' is false: the thread
+     * that polls the queue's rx side reaps its completions when idle. */
+    qid %= dev->n_rxq;
+    xsk = dev->xsks[qid];
+    ovs_spin_lock(&dev->tx_locks[qid].lock);
+    afzc_xsk_send(xsk, batch);
+    ovs_spin_unlock(&dev->tx_locks[qid].lock);
+    return 0;
+}
+
+/* netdev class: allocates an rx queue. */
+static struct netdev_rxq *
+netdev_afzc_rxq_alloc(void)
+{
+    struct netdev_rxq_afzc *rx = xzalloc(sizeof *rx);
+
+    return &rx->up;
+}
+
+/* netdev class: sets up an rx queue; its socket already exists. */
+static int
+netdev_afzc_rxq_construct(struct netdev_rxq *rxq OVS_UNUSED)
+{
+    return 0;
+}
+
+/* netdev class: tears down an rx queue; its socket stays with the port. */
+static void
+netdev_afzc_rxq_destruct(struct netdev_rxq *rxq OVS_UNUSED)
+{
+}
+
+/* netdev class: frees an rx queue. */
+static void
+netdev_afzc_rxq_dealloc(struct netdev_rxq *rxq)
+{
+    free(CONTAINER_OF(rxq, struct netdev_rxq_afzc, up));
+}
+
+/* netdev class: receives a batch of packets from rx queue 'rxq'.  When there
+ * is nothing to receive, the idle moment is used to collect the queue's
+ * transmit completions, if no sender holds its lock. */
+static int
+netdev_afzc_rxq_recv(struct netdev_rxq *rxq, struct dp_packet_batch *batch,
+                     int *qfill)
+{
+    struct netdev_afzc *dev = netdev_afzc_cast(rxq->netdev);
+    int qid = rxq->queue_id;
+    int error;
+
+    if (OVS_UNLIKELY(!dev->configured || qid >= dev->n_rxq)) {
+        return EAGAIN;
+    }
+    error = afzc_xsk_recv(dev->xsks[qid], batch);
+    if (error == EAGAIN && !ovs_spin_trylock(&dev->tx_locks[qid].lock)) {
+        afzc_xsk_tx_reap(dev->xsks[qid]);
+        ovs_spin_unlock(&dev->tx_locks[qid].lock);
+    }
+    if (qfill) {
+        *qfill = 0;
+    }
+    return error;
+}
+
+/* Registers the afzc netdev class with Open vSwitch.  Returns 0 or a
+ * positive errno value. */
+int
+netdev_afzc_register(void)
+{
+    /* Start from Open vSwitch's class for Linux devices, whose functions
+     * work on our ports because a netdev_afzc is a netdev_linux, then
+     * replace what AF_XDP does differently. */
+    netdev_afzc_class = netdev_linux_class;
+    netdev_afzc_class.type = "afzc";
+    netdev_afzc_class.is_pmd = true;
+    netdev_afzc_class.init = netdev_afzc_init;
+    netdev_afzc_class.alloc = netdev_afzc_alloc;
+    netdev_afzc_class.construct = netdev_afzc_construct;
+    netdev_afzc_class.destruct = netdev_afzc_destruct;
+    netdev_afzc_class.dealloc = netdev_afzc_dealloc;
+    netdev_afzc_class.set_config = netdev_afzc_set_config;
+    netdev_afzc_class.get_config = netdev_afzc_get_config;
+    netdev_afzc_class.reconfigure = netdev_afzc_reconfigure;
+    netdev_afzc_class.get_status = netdev_afzc_get_status;
+    netdev_afzc_class.get_numa_id = netdev_afzc_get_numa_id;
+    netdev_afzc_class.set_mtu = netdev_afzc_set_mtu;
+    netdev_afzc_class.get_stats = netdev_afzc_get_stats;
+    netdev_afzc_class.get_custom_stats = netdev_afzc_get_custom_stats;
+    netdev_afzc_class.send = netdev_afzc_send;
+    netdev_afzc_class.send_wait = NULL;
+    netdev_afzc_class.rxq_alloc = netdev_afzc_rxq_alloc;
+    netdev_afzc_class.rxq_construct = netdev_afzc_rxq_construct;
+    netdev_afzc_class.rxq_destruct = netdev_afzc_rxq_destruct;
+    netdev_afzc_class.rxq_dealloc = netdev_afzc_rxq_dealloc;
+    netdev_afzc_class.rxq_recv = netdev_afzc_rxq_recv;
+    netdev_afzc_class.rxq_wait = NULL;
+    netdev_afzc_class.rxq_drain = NULL;
+    netdev_afzc_class.get_block_id = NULL;
+    return netdev_register_provider(&netdev_afzc_class);
+}

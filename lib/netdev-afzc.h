@@ -1,0 +1,42 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef NETDEV_AFZC_H
+#define NETDEV_AFZC_H 1
+
+/* The "afzc" netdev class: an Open vSwitch port whose every queue is an
+ * AF_XDP socket on the one UMEM that all afzc ports share. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ds;
+struct netdev;
+struct netdev_class;
+
+/* XDP modes a port can be asked for (options:xdp-mode). */
+enum afzc_xdp_mode {
+    AFZC_MODE_BEST_EFFORT,      /* The fastest mode that works. */
+    AFZC_MODE_NATIVE_ZC,        /* Driver mode with AF_XDP zero-copy. */
+    AFZC_MODE_NATIVE,           /* Driver mode, copy. */
+    AFZC_MODE_GENERIC,          /* Generic (skb) mode, copy. */
+};
+
+int netdev_afzc_register(void);
+bool netdev_afzc_is_afzc(const struct netdev *);
+const struct netdev_class *netdev_afzc_get_class(void);
+void netdev_afzc_show(const struct netdev *, struct ds *);
+const char *afzc_xdp_mode_name(enum afzc_xdp_mode);
+
+#endif /* netdev-afzc.h */

@@ -1,0 +1,17 @@
+# Our ovs-vswitchd: Open vSwitch's own vswitchd objects, linked with the
+# afzc library and afzc-vswitchd.o, whose constructor registers the afzc
+# netdev class before main() runs.
+
+sbin_PROGRAMS += vswitchd/ovs-vswitchd
+vswitchd_ovs_vswitchd_SOURCES = vswitchd/afzc-vswitchd.c
+vswitchd_ovs_vswitchd_LDADD = \
+	lib/libafzc.la \
+	$(OVS_BUILDDIR)/vswitchd/ovs-vswitchd.o \
+	$(OVS_BUILDDIR)/vswitchd/bridge.o \
+	$(OVS_BUILDDIR)/vswitchd/system-stats.o \
+	$(OVS_LIBS)
+# ovs_print_version() is wrapped so that --version names afzc as well, and
+# dpdk_init() so that afzc sees the Open_vSwitch other_config (see
+# afzc-vswitchd.c).
+vswitchd_ovs_vswitchd_LDFLAGS = \
+	-Wl,--wrap=ovs_print_version -Wl,--wrap=dpdk_init
