@@ -1,0 +1,13 @@
+# Scripts that take a fresh Debian 12 checkout to a built, demonstrated and
+# tested afzc.  They run from the source tree and are not installed.
+#
+#   utilities/afzc-build.sh     Debian packages, Open vSwitch 3.1 in deps/ovs,
+#                               ./boot.sh, ./configure, make.
+#   utilities/afzc-sandbox.sh   a private OVS with two afzc ports, traffic
+#                               between two namespaces, counters, teardown.
+#   utilities/afzc-test.sh      make check and make check-afzc.
+
+dist_noinst_SCRIPTS = \
+	utilities/afzc-build.sh \
+	utilities/afzc-sandbox.sh \
+	utilities/afzc-test.sh

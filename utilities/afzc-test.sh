@@ -1,0 +1,111 @@
+#!/bin/bash
+# afzc-test.sh -- builds afzc and runs its test suites.
+#
+# Runs utilities/afzc-build.sh, then "make check" (the unit suite,
+# tests/testsuite) and "make check-afzc" (the system suite,
+# tests/system-afzc-testsuite, which needs root).  Both suites run even
+# when the first fails; the exit status is non-zero when either failed.
+#
+# Usage: utilities/afzc-test.sh [--unit|--system] [--no-build] [FLAG]...
+#   --unit       run only the unit suite
+#   --system     run only the system suite
+#   --no-build   do not run utilities/afzc-build.sh first
+#   FLAG...      passed to both suites, after $TESTSUITEFLAGS; for
+#                example "-k umem" or "-v 3" or "-j2"
+#
+# Example: TESTSUITEFLAGS=-j2 utilities/afzc-test.sh --unit
+#
+# Licensed under the Apache License, Version 2.0.
+
+set -uo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+run_unit=yes
+run_system=yes
+build=yes
+flags=${TESTSUITEFLAGS:-}
+
+say() { echo "afzc: $*"; }
+die() { echo "afzc: error: $*" >&2; exit 1; }
+
+for arg in "$@"; do
+    case $arg in
+        --unit) run_system=no ;;
+        --system) run_unit=no ;;
+        --no-build) build=no ;;
+        -h|--help)
+            sed -n '2,/^$/s/^# \{0,1\}//p' "$0"
+            exit 0 ;;
+        *) flags="$flags $arg" ;;
+    esac
+done
+if [ "$run_unit" = no ] && [ "$run_system" = no ]; then
+    die "--unit and --system exclude each other"
+fi
+
+if [ "$build" = yes ]; then
+    "$top/utilities/afzc-build.sh" || die "the build failed"
+fi
+cd "$top" || exit 1
+logs=$top/deps/logs
+mkdir -p "$logs"
+
+total_pass=0 total_fail=0 total_skip=0
+failed_suites=()
+
+# Counts the results an Autotest suite printed, one line per test, in the
+# make output file $1: sets pass, fail and skip.
+count_results() {
+    local out=$1
+    pass=$(grep -E -c '^ *[0-9]+: .* (ok|expected failure.*)$' "$out")
+    fail=$(grep -E -c '^ *[0-9]+: .* (FAILED|UNEXPECTED PASS).*$' "$out")
+    skip=$(grep -E -c '^ *[0-9]+: .* skipped.*$' "$out")
+}
+
+# Runs "make $1" for the suite described by $2, whose log and directory
+# are tests/$3.log and tests/$3.dir.
+run_suite() {
+    local target=$1 what=$2 base=$3 out=$logs/$1.out rc
+    say "running the $what (make $target${flags:+ TESTSUITEFLAGS='${flags# }'})..."
+    make "$target" TESTSUITEFLAGS="${flags# }" 2>&1 | tee "$out"
+    rc=${PIPESTATUS[0]}
+    count_results "$out"
+    if [ "$rc" != 0 ] && [ "$fail" = 0 ]; then
+        # make failed before or around the suite (a build error, or the
+        # suite could not start): count it as one failure.
+        fail=1
+    fi
+    total_pass=$((total_pass + pass))
+    total_fail=$((total_fail + fail))
+    total_skip=$((total_skip + skip))
+    say "$what: $pass passed, $fail failed, $skip skipped (make $target exited $rc)"
+    if [ "$rc" != 0 ]; then
+        failed_suites+=("$what")
+        say "  details: $top/tests/$base.log; failed tests keep their files in $top/tests/$base.dir/"
+    else
+        say "  log: $top/tests/$base.log"
+    fi
+    say "  output of make: $out"
+}
+
+if [ "$run_unit" = yes ]; then
+    run_suite check "unit suite" testsuite
+fi
+if [ "$run_system" = yes ]; then
+    if [ "$(id -u)" != 0 ]; then
+        say "the system suite needs root (network namespaces, XDP)"
+        failed_suites+=("system suite (not root)")
+        total_fail=$((total_fail + 1))
+    else
+        run_suite check-afzc "system suite" system-afzc-testsuite
+    fi
+fi
+
+echo
+if [ ${#failed_suites[@]} -gt 0 ]; then
+    say "FAILED: ${failed_suites[*]}"
+else
+    say "all suites passed"
+fi
+echo "total: $total_pass passed, $total_fail failed, $total_skip skipped"
+[ ${#failed_suites[@]} -eq 0 ]
