@@ -1,0 +1,6 @@
+# afzc documentation, in reStructuredText.  Nothing is generated from it;
+# it is read as it is, in the source tree or on a code-hosting site.
+
+EXTRA_DIST += \
+	Documentation/intro/install/afzc.rst \
+	Documentation/topics/afzc.rst
