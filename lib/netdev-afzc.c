@@ -335,8 +335,8 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
     enum afzc_xdp_mode mode = AFZC_MODE_BEST_EFFORT;
     const struct smap_node *node;
     bool need_wakeup = true;
+    bool configured;
     int n_rxq = 1;
-    int error = 0;
 
     SMAP_FOR_EACH (node, args) {
         if (!strcmp(node->key, "n_rxq")) {
@@ -372,8 +372,12 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
         }
     }
 
+    /* Checks of the device for a port that is not running yet.  They run
+     * without the mutex: netdev_linux functions take it themselves. */
     ovs_mutex_lock(&dev->lx.mutex);
-    if (!dev->configured) {
+    configured = dev->configured;
+    ovs_mutex_unlock(&dev->lx.mutex);
+    if (!configured) {
         int n_dev_rxq = afzc_dev_n_rx_queues(name);
         int ifindex = if_nametoindex(name);
         int mtu = 0;
@@ -382,29 +386,25 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
 
         if (!ifindex) {
             *errp = xasprintf("%s: no such device", name);
-            error = ENODEV;
-            goto out;
+            return ENODEV;
         }
         if (n_dev_rxq && n_rxq > n_dev_rxq) {
             *errp = xasprintf("%s: options:n_rxq=%d exceeds the %d rx "
                               "queue%s of the device", name, n_rxq,
                               n_dev_rxq, n_dev_rxq == 1 ? "" : "s");
-            error = EINVAL;
-            goto out;
+            return EINVAL;
         }
         if (!afzc_xdp_query(ifindex, &prog_id, &ours) && prog_id && !ours) {
             *errp = xasprintf("%s: the device already has an XDP program "
                               "(id %"PRIu32") that is not afzc's; detach it "
                               "first", name, prog_id);
-            error = EBUSY;
-            goto out;
+            return EBUSY;
         }
         if (!netdev_linux_class.get_mtu(netdev, &mtu) && mtu > AFZC_MAX_MTU) {
             *errp = xasprintf("%s: MTU %d is too large for afzc: a %d-byte "
                               "UMEM frame holds an MTU of at most %d",
                               name, mtu, AFZC_FRAME_SIZE, AFZC_MAX_MTU);
-            error = EINVAL;
-            goto out;
+            return EINVAL;
         }
         if (mode == AFZC_MODE_NATIVE_ZC) {
             char driver[32];
@@ -423,11 +423,11 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
                                   "used with driver %s; use best-effort",
                                   name, driver[0] ? driver : "(unknown)");
             }
-            error = EOPNOTSUPP;
-            goto out;
+            return EOPNOTSUPP;
         }
     }
 
+    ovs_mutex_lock(&dev->lx.mutex);
     if (n_rxq != dev->requested_n_rxq || mode != dev->requested_mode
         || need_wakeup != dev->requested_need_wakeup || !dev->configured) {
         dev->requested_n_rxq = n_rxq;
@@ -435,9 +435,8 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
         dev->requested_need_wakeup = need_wakeup;
         netdev_request_reconfigure(netdev);
     }
-out:
     ovs_mutex_unlock(&dev->lx.mutex);
-    return error;
+    return 0;
 }
 
 /* netdev class: reports the options in effect. */
