@@ -302,6 +302,11 @@ afzc_xsk_kick(struct afzc_xsk *xsk)
         if (sendto(xsk->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0) {
             return;
         }
+        if (errno == ENXIO || errno == ENETDOWN || errno == ENODEV) {
+            /* The device went away or down: what is in the ring stays
+             * there until the port is reconfigured or removed. */
+            return;
+        }
         if (errno != EAGAIN && errno != EBUSY && errno != ENOBUFS) {
             static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
 

@@ -262,8 +262,6 @@ netdev_afzc_construct(struct netdev *netdev)
     dev->requested_mode = AFZC_MODE_BEST_EFFORT;
     dev->requested_need_wakeup = true;
     dev->n_rxq = 0;
-    netdev->n_rxq = 0;
-    netdev->n_txq = 0;
     netdev_request_reconfigure(netdev);
     return 0;
 }
@@ -523,9 +521,10 @@ netdev_afzc_reconfigure(struct netdev *netdev)
     netdev_afzc_teardown(dev);
     dev->ifindex = if_nametoindex(name);
     if (!dev->ifindex) {
-        msg = xasprintf("%s: device has gone", name);
+        /* Open vSwitch logs the failure and reports the missing device. */
+        VLOG_INFO("%s: device has gone", name);
         error = ENODEV;
-        goto out;
+        goto out_quiet;
     }
 
     mode = dev->requested_mode;
@@ -574,9 +573,8 @@ netdev_afzc_reconfigure(struct netdev *netdev)
 out:
     if (error) {
         VLOG_ERR("%s", msg ? msg : ovs_strerror(error));
-        netdev->n_rxq = 0;
-        netdev->n_txq = 0;
     }
+out_quiet:
     free(msg);
     ovs_mutex_unlock(&dev->lx.mutex);
     return error;
@@ -654,7 +652,17 @@ netdev_afzc_get_stats(const struct netdev *netdev, struct netdev_stats *st)
     }
     ovs_mutex_lock(&dev->lx.mutex);
     if (dev->configured) {
+        char ifname[IF_NAMESIZE];
         struct netdev_stats sum;
+
+        if (!if_indextoname(dev->ifindex, ifname)) {
+            /* The device has vanished.  Reconfiguring fails, which takes
+             * the port out of the datapath; the bridge then reports the
+             * missing device in the Interface's error column and adds the
+             * port back when the device returns.  (Statistics are read from
+             * the main thread every few seconds.) */
+            netdev_request_reconfigure(CONST_CAST(struct netdev *, netdev));
+        }
 
         memset(&sum, 0, sizeof sum);
         for (int i = 0; i < dev->n_rxq; i++) {
