@@ -1,0 +1,125 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* XDP programs of utilities/ovs-afzc-bench, the afzc benchmark tool.
+ *
+ *   bench_gen       runs under BPF_PROG_TEST_RUN in live-frames mode and
+ *                   sends every frame it is given back out of the device
+ *                   named in the test run's context: the packet generator.
+ *   bench_sink      counts and drops everything: the receiver.
+ *   bench_redirect  sends every frame to the device in slot 0 of
+ *                   bench_out: the bare XDP forwarding baseline.
+ *   bench_xsk       hands every frame to the AF_XDP socket of the queue it
+ *                   arrived on, or to Linux if there is none.
+ *
+ * All four count what they did in bench_counts, a per-CPU array indexed by
+ * enum bench_counter; the user-space side adds up the CPUs. */
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+/* Slots of bench_counts.  Keep in step with utilities/ovs-afzc-bench.c. */
+enum bench_counter {
+    BENCH_PACKETS,              /* Frames seen by the program. */
+    BENCH_BYTES,                /* Their bytes, from data to data_end. */
+    BENCH_FAILED,               /* Redirects the helper refused. */
+    BENCH_N_COUNTERS
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, BENCH_N_COUNTERS);
+    __type(key, __u32);
+    __type(value, __u64);
+} bench_counts SEC(".maps");
+
+/* Slot 0: ifindex of the device bench_redirect forwards to. */
+struct {
+    __uint(type, BPF_MAP_TYPE_DEVMAP);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, __u32);
+} bench_out SEC(".maps");
+
+/* Rx queue -> AF_XDP socket, for bench_xsk. */
+struct {
+    __uint(type, BPF_MAP_TYPE_XSKMAP);
+    __uint(max_entries, 64);
+    __type(key, __u32);
+    __type(value, __u32);
+} bench_xsks SEC(".maps");
+
+static __always_inline void
+bench_add(__u32 slot, __u64 n)
+{
+    __u64 *value = bpf_map_lookup_elem(&bench_counts, &slot);
+
+    if (value) {
+        *value += n;
+    }
+}
+
+/* Counts one frame of 'ctx'. */
+static __always_inline void
+bench_count_frame(struct xdp_md *ctx)
+{
+    bench_add(BENCH_PACKETS, 1);
+    bench_add(BENCH_BYTES, ctx->data_end - ctx->data);
+}
+
+SEC("xdp")
+int
+bench_gen(struct xdp_md *ctx)
+{
+    bench_count_frame(ctx);
+    return XDP_TX;
+}
+
+SEC("xdp")
+int
+bench_sink(struct xdp_md *ctx)
+{
+    bench_count_frame(ctx);
+    return XDP_DROP;
+}
+
+SEC("xdp")
+int
+bench_redirect(struct xdp_md *ctx)
+{
+    long verdict;
+
+    bench_count_frame(ctx);
+    verdict = bpf_redirect_map(&bench_out, 0, XDP_ABORTED);
+    if (verdict != XDP_REDIRECT) {
+        bench_add(BENCH_FAILED, 1);
+    }
+    return verdict;
+}
+
+SEC("xdp")
+int
+bench_xsk(struct xdp_md *ctx)
+{
+    long verdict;
+
+    bench_count_frame(ctx);
+    verdict = bpf_redirect_map(&bench_xsks, ctx->rx_queue_index, XDP_PASS);
+    if (verdict != XDP_REDIRECT) {
+        bench_add(BENCH_FAILED, 1);
+    }
+    return verdict;
+}
+
+char _license[] SEC("license") = "GPL";
