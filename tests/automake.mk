@@ -106,15 +106,33 @@ check-afzc-unit: all $(AFZC_TESTSUITE) tests/atconfig tests/atlocal
 	$(SHELL) '$(AFZC_TESTSUITE)' -C tests \
 	  AUTOTEST_PATH='$(AFZC_AUTOTEST_PATH)' $(TESTSUITEFLAGS)
 
+# The system suites run in a network namespace of their own when they can
+# (root with "ip netns"): the netdev datapath's ovs-netdev and br0 devices
+# and every veth of the tests are then out of the way of any other Open
+# vSwitch on the host, and the host's uplinks are out of reach of the
+# tests.  AFZC_CHECK_NETNS=no runs them in the current namespace instead.
+AFZC_CHECK_NETNS = yes
+AFZC_SYSTEM_SUITE_CMD = $(SHELL) "$$suite" -C tests \
+	AUTOTEST_PATH='$(AFZC_AUTOTEST_PATH)' $(TESTSUITEFLAGS) -j1
+AFZC_RUN_SYSTEM_SUITE = \
+	ns=afzc-check-$$$$; \
+	if test '$(AFZC_CHECK_NETNS)' = yes && ip netns add $$ns 2>/dev/null; \
+	then \
+	  trap "ip netns del $$ns" 0; \
+	  echo "$$suite: running in network namespace $$ns"; \
+	  ip netns exec $$ns ip link set dev lo up && \
+	  ip netns exec $$ns $(AFZC_SYSTEM_SUITE_CMD); \
+	else \
+	  $(AFZC_SYSTEM_SUITE_CMD); \
+	fi
+
 # System tests: root, one at a time (they share device names).
 check-afzc: all $(AFZC_SYSTEM_TESTSUITE) tests/atconfig tests/atlocal
-	$(SHELL) '$(AFZC_SYSTEM_TESTSUITE)' -C tests \
-	  AUTOTEST_PATH='$(AFZC_AUTOTEST_PATH)' $(TESTSUITEFLAGS) -j1
+	@suite='$(AFZC_SYSTEM_TESTSUITE)'; $(AFZC_RUN_SYSTEM_SUITE)
 
 # OVS's system-traffic.at over afzc ports.  Takes more than an hour.
 check-afzc-traffic: all $(AFZC_TRAFFIC_TESTSUITE) tests/atconfig tests/atlocal
-	$(SHELL) '$(AFZC_TRAFFIC_TESTSUITE)' -C tests \
-	  AUTOTEST_PATH='$(AFZC_AUTOTEST_PATH)' $(TESTSUITEFLAGS) -j1
+	@suite='$(AFZC_TRAFFIC_TESTSUITE)'; $(AFZC_RUN_SYSTEM_SUITE)
 
 .PHONY: afzc-testsuites check-afzc-unit check-afzc check-afzc-traffic \
 	clean-afzc-tests
