@@ -77,6 +77,7 @@ struct netdev_afzc {
     enum afzc_xdp_mode mode_in_use; /* What actually runs. */
     bool use_need_wakeup;
     bool configured;                /* Sockets and program are set up. */
+    bool vanished;                  /* The device is gone: reconfigure. */
     int ifindex;
     struct afzc_umem *umem;
     struct afzc_xdp *xdp;
@@ -293,6 +294,7 @@ netdev_afzc_teardown(struct netdev_afzc *dev)
     }
     dev->n_rxq = 0;
     dev->configured = false;
+    dev->vanished = false;
 }
 
 /* netdev class: destroys an afzc port. */
@@ -511,7 +513,7 @@ netdev_afzc_reconfigure(struct netdev *netdev)
     int error = 0;
 
     ovs_mutex_lock(&dev->lx.mutex);
-    if (dev->configured
+    if (dev->configured && !dev->vanished
         && dev->n_rxq == dev->requested_n_rxq
         && dev->mode == dev->requested_mode
         && dev->use_need_wakeup == dev->requested_need_wakeup) {
@@ -661,6 +663,7 @@ netdev_afzc_get_stats(const struct netdev *netdev, struct netdev_stats *st)
              * missing device in the Interface's error column and adds the
              * port back when the device returns.  (Statistics are read from
              * the main thread every few seconds.) */
+            dev->vanished = true;
             netdev_request_reconfigure(CONST_CAST(struct netdev *, netdev));
         }
 
