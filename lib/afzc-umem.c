@@ -348,7 +348,8 @@ afzc_umem_data(const struct afzc_umem *umem, uint64_t addr)
 struct dp_packet *
 afzc_umem_packet(struct afzc_umem *umem, uint64_t addr, uint32_t len)
 {
-    struct dp_packet *packet = &umem->xpackets[addr >> AFZC_FRAME_SHIFT].packet;
+    struct dp_packet *packet
+        = &umem->xpackets[addr >> AFZC_FRAME_SHIFT].packet;
     uint32_t headroom = addr & (AFZC_FRAME_SIZE - 1);
 
     dp_packet_use_afxdp(packet, afzc_umem_data(umem, addr),

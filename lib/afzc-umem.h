@@ -75,7 +75,7 @@ struct afzc_stash {
 struct afzc_frame_counts {
     uint64_t free;              /* In the shared pool. */
     uint64_t stashed;           /* In per-queue stashes. */
-    uint64_t fill;              /* In fill rings, not yet used by the kernel. */
+    uint64_t fill;              /* In fill rings, not yet used. */
     uint64_t rx;                /* Received, in rx rings, not yet read. */
     uint64_t held;              /* Held by dp_packets in OVS. */
     uint64_t tx;                /* In tx rings, not yet sent. */

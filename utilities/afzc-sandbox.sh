@@ -119,7 +119,7 @@ teardown() {
     stop_daemon "$run/ovs-vswitchd.pid"
     stop_daemon "$run/ovsdb-server.pid"
     for ns in "$ns_h1" "$ns_h2" "$ns_sw"; do
-        if ip netns list | grep -qw -- "^$ns"; then
+        if [ -e "/run/netns/$ns" ]; then
             for pid in $(ip netns pids "$ns" 2>/dev/null); do
                 kill -KILL "$pid" 2>/dev/null || true
             done

@@ -27,7 +27,6 @@
 
 #include <stdio.h>
 #include <stdint.h>
-#include <stdlib.h>
 
 #include "afzc-umem.h"
 #include "dpdk.h"
@@ -64,8 +63,6 @@ OVS_CONSTRUCTOR(afzc_vswitchd_register)
 
     if (error) {
         /* Logging is not set up yet; this can only be a build error. */
-        fprintf(stderr, "afzc: cannot register the afzc netdev class (%s)\n",
-                ovs_strerror(error));
-        abort();
+        ovs_abort(error, "afzc: cannot register the afzc netdev class");
     }
 }
