@@ -22,87 +22,236 @@
 #include "netdev-provider.h"
 #include "netdev.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "openvswitch/shash.h"
 #include "sset.h"
 #include "unixctl.h"
 #include "util.h"
 
-/* afzc/umem-show: where every frame of the shared UMEM is. */
-static void
-afzc_appctl_umem_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
-                      const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+/* Collects the afzc ports into 'devices' (sorted by name, each with a
+ * reference the caller releases with afzc_appctl_put_ports()).  With
+ * 'name', only that port.  Returns the number of ports. */
+static size_t
+afzc_appctl_get_ports(const char *name, struct netdev ***devicesp)
 {
-    struct afzc_umem *umem = afzc_umem_get();
-    struct ds out = DS_EMPTY_INITIALIZER;
-    struct afzc_frame_counts c;
-
-    if (!umem) {
-        ds_put_format(&out, "no UMEM (no afzc port); next size: %"PRIu32
-                      " frames\n", afzc_umem_configured_frames());
-        unixctl_command_reply(conn, ds_cstr(&out));
-        ds_destroy(&out);
-        return;
-    }
-    afzc_umem_get_counts(umem, &c);
-    ds_put_format(&out,
-                  "frame_size: %d\n"
-                  "frames: %"PRIu32"\n"
-                  "size_bytes: %"PRIu64"\n"
-                  "free: %"PRIu64"\n"
-                  "stashed: %"PRIu64"\n"
-                  "fill: %"PRIu64"\n"
-                  "rx: %"PRIu64"\n"
-                  "held: %"PRIu64"\n"
-                  "tx: %"PRIu64"\n"
-                  "completion: %"PRIu64"\n",
-                  AFZC_FRAME_SIZE, afzc_umem_n_frames(umem),
-                  (uint64_t) afzc_umem_n_frames(umem) * AFZC_FRAME_SIZE,
-                  c.free, c.stashed, c.fill, c.rx, c.held, c.tx,
-                  c.completion);
-    unixctl_command_reply(conn, ds_cstr(&out));
-    ds_destroy(&out);
-}
-
-/* afzc/show [PORT]: every afzc port, or one, with its queues. */
-static void
-afzc_appctl_show(struct unixctl_conn *conn, int argc, const char *argv[],
-                 void *aux OVS_UNUSED)
-{
-    struct ds out = DS_EMPTY_INITIALIZER;
     struct shash devices = SHASH_INITIALIZER(&devices);
     const struct shash_node **sorted;
-    bool found = false;
+    struct netdev **out;
+    size_t n = 0;
 
     netdev_get_devices(netdev_afzc_get_class(), &devices);
     sorted = shash_sort(&devices);
+    out = xmalloc((shash_count(&devices) + 1) * sizeof *out);
     for (size_t i = 0; i < shash_count(&devices); i++) {
         struct netdev *netdev = sorted[i]->data;
 
-        if (argc < 2 || !strcmp(argv[1], netdev_get_name(netdev))) {
-            netdev_afzc_show(netdev, &out);
-            found = true;
+        if (!name || !strcmp(name, netdev_get_name(netdev))) {
+            out[n++] = netdev;
+        } else {
+            netdev_close(netdev);
         }
-    }
-    for (size_t i = 0; i < shash_count(&devices); i++) {
-        netdev_close(sorted[i]->data);
     }
     free(sorted);
     shash_destroy(&devices);
+    *devicesp = out;
+    return n;
+}
 
-    if (argc >= 2 && !found) {
-        unixctl_command_reply_error(conn, "no such afzc port");
+/* Releases what afzc_appctl_get_ports() returned. */
+static void
+afzc_appctl_put_ports(struct netdev **devices, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        netdev_close(devices[i]);
+    }
+    free(devices);
+}
+
+/* Parses "[--json] [PORT]" from 'argv'.  Returns the PORT or NULL. */
+static const char *
+afzc_appctl_parse(int argc, const char *argv[], bool *json)
+{
+    const char *port = NULL;
+
+    *json = false;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--json")) {
+            *json = true;
+        } else {
+            port = argv[i];
+        }
+    }
+    return port;
+}
+
+/* Replies to 'conn' with 'json', which it frees. */
+static void
+afzc_appctl_reply_json(struct unixctl_conn *conn, struct json *json)
+{
+    char *s = json_to_string(json, JSSF_SORT);
+
+    unixctl_command_reply(conn, s);
+    free(s);
+    json_destroy(json);
+}
+
+/* afzc/umem-show [--json]: where every frame of the shared UMEM is, in
+ * total and per port. */
+static void
+afzc_appctl_umem_show(struct unixctl_conn *conn, int argc,
+                      const char *argv[], void *aux OVS_UNUSED)
+{
+    struct afzc_umem *umem = afzc_umem_get();
+    struct ds out = DS_EMPTY_INITIALIZER;
+    struct json *json = NULL, *ports = NULL;
+    struct afzc_frame_counts c;
+    struct netdev **devices;
+    bool as_json;
+    size_t n;
+
+    afzc_appctl_parse(argc, argv, &as_json);
+    if (!umem) {
+        if (as_json) {
+            json = json_object_create();
+            json_object_put(json, "umem", json_null_create());
+            json_object_put(json, "next_frames",
+                            json_integer_create(
+                                afzc_umem_configured_frames()));
+            afzc_appctl_reply_json(conn, json);
+        } else {
+            ds_put_format(&out, "umem: none\nnext_frames: %"PRIu32"\n",
+                          afzc_umem_configured_frames());
+            unixctl_command_reply(conn, ds_cstr(&out));
+        }
+        ds_destroy(&out);
+        return;
+    }
+
+    afzc_umem_get_counts(umem, &c);
+    if (as_json) {
+        json = json_object_create();
+        json_object_put(json, "frame_size",
+                        json_integer_create(AFZC_FRAME_SIZE));
+        json_object_put(json, "frames",
+                        json_integer_create(afzc_umem_n_frames(umem)));
+#define AFZC_PUT(FIELD) \
+        json_object_put(json, #FIELD, json_integer_create(c.FIELD))
+        AFZC_PUT(free); AFZC_PUT(stashed); AFZC_PUT(fill); AFZC_PUT(rx);
+        AFZC_PUT(held); AFZC_PUT(tx); AFZC_PUT(completion);
+#undef AFZC_PUT
+        ports = json_object_create();
+        json_object_put(json, "ports", ports);
+    } else {
+        ds_put_format(&out,
+                      "frame_size: %d\nframes: %"PRIu32"\n"
+                      "size_bytes: %"PRIu64"\nfree: %"PRIu64"\n"
+                      "stashed: %"PRIu64"\nfill: %"PRIu64"\nrx: %"PRIu64"\n"
+                      "held: %"PRIu64"\ntx: %"PRIu64"\n"
+                      "completion: %"PRIu64"\n",
+                      AFZC_FRAME_SIZE, afzc_umem_n_frames(umem),
+                      (uint64_t) afzc_umem_n_frames(umem) * AFZC_FRAME_SIZE,
+                      c.free, c.stashed, c.fill, c.rx, c.held, c.tx,
+                      c.completion);
+    }
+
+    n = afzc_appctl_get_ports(NULL, &devices);
+    for (size_t i = 0; i < n; i++) {
+        struct afzc_frame_counts pc;
+        const char *name = netdev_get_name(devices[i]);
+
+        memset(&pc, 0, sizeof pc);
+        netdev_afzc_get_frame_counts(devices[i], &pc);
+        if (as_json) {
+            struct json *p = json_object_create();
+
+            json_object_put(p, "stashed", json_integer_create(pc.stashed));
+            json_object_put(p, "fill", json_integer_create(pc.fill));
+            json_object_put(p, "rx", json_integer_create(pc.rx));
+            json_object_put(p, "tx", json_integer_create(pc.tx));
+            json_object_put(p, "completion",
+                            json_integer_create(pc.completion));
+            json_object_put(ports, name, p);
+        } else {
+            ds_put_format(&out, "port %s: stashed %"PRIu64" fill %"PRIu64
+                          " rx %"PRIu64" tx %"PRIu64" completion %"PRIu64
+                          "\n", name, pc.stashed, pc.fill, pc.rx, pc.tx,
+                          pc.completion);
+        }
+    }
+    afzc_appctl_put_ports(devices, n);
+
+    if (as_json) {
+        afzc_appctl_reply_json(conn, json);
     } else {
         unixctl_command_reply(conn, ds_cstr(&out));
     }
     ds_destroy(&out);
 }
 
+/* afzc/show [--json] [PORT]: every afzc port, or one, with its queues. */
+static void
+afzc_appctl_show(struct unixctl_conn *conn, int argc, const char *argv[],
+                 void *aux OVS_UNUSED)
+{
+    struct ds out = DS_EMPTY_INITIALIZER;
+    struct json *json = NULL;
+    struct netdev **devices;
+    const char *port;
+    bool as_json;
+    size_t n;
+
+    port = afzc_appctl_parse(argc, argv, &as_json);
+    n = afzc_appctl_get_ports(port, &devices);
+    if (port && !n) {
+        unixctl_command_reply_error(conn, "no such afzc port");
+        afzc_appctl_put_ports(devices, n);
+        return;
+    }
+    if (as_json) {
+        json = json_array_create_empty();
+    }
+    for (size_t i = 0; i < n; i++) {
+        netdev_afzc_show(devices[i], &out, json);
+    }
+    afzc_appctl_put_ports(devices, n);
+
+    if (as_json) {
+        afzc_appctl_reply_json(conn, json);
+    } else {
+        unixctl_command_reply(conn, ds_cstr(&out));
+    }
+    ds_destroy(&out);
+}
+
+/* afzc/clear-stats [PORT]: afzc/show counts from zero again. */
+static void
+afzc_appctl_clear_stats(struct unixctl_conn *conn, int argc,
+                        const char *argv[], void *aux OVS_UNUSED)
+{
+    const char *port = argc > 1 ? argv[1] : NULL;
+    struct netdev **devices;
+    size_t n;
+
+    n = afzc_appctl_get_ports(port, &devices);
+    if (port && !n) {
+        unixctl_command_reply_error(conn, "no such afzc port");
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            netdev_afzc_clear_stats(devices[i]);
+        }
+        unixctl_command_reply(conn, NULL);
+    }
+    afzc_appctl_put_ports(devices, n);
+}
+
 /* Registers the afzc/... commands.  Runs once, in the main thread. */
 void
 afzc_appctl_register(void)
 {
-    unixctl_command_register("afzc/show", "[PORT]", 0, 1,
+    unixctl_command_register("afzc/show", "[--json] [PORT]", 0, 2,
                              afzc_appctl_show, NULL);
-    unixctl_command_register("afzc/umem-show", "", 0, 0,
+    unixctl_command_register("afzc/umem-show", "[--json]", 0, 1,
                              afzc_appctl_umem_show, NULL);
+    unixctl_command_register("afzc/clear-stats", "[PORT]", 0, 1,
+                             afzc_appctl_clear_stats, NULL);
 }

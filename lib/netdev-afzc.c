@@ -37,6 +37,7 @@
 #include "netdev-linux-private.h"
 #include "netdev-provider.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "openvswitch/vlog.h"
 #include "ovs-thread.h"
 #include "packets.h"
@@ -83,6 +84,8 @@ struct netdev_afzc {
     struct afzc_xdp *xdp;
     struct afzc_xsk **xsks;         /* 'n_rxq' sockets. */
     struct afzc_tx_lock *tx_locks;  /* 'n_rxq' locks. */
+    uint64_t *baselines;            /* afzc/clear-stats snapshot, or NULL:
+                                     * AFZC_MAX_COUNTERS per queue. */
 };
 
 /* An rx queue of an afzc port. */
@@ -286,6 +289,8 @@ netdev_afzc_teardown(struct netdev_afzc *dev)
     }
     free(dev->xsks);
     dev->xsks = NULL;
+    free(dev->baselines);
+    dev->baselines = NULL;
     free_cacheline(dev->tx_locks);
     dev->tx_locks = NULL;
     if (dev->umem) {
@@ -698,106 +703,240 @@ netdev_afzc_get_stats(const struct netdev *netdev, struct netdev_stats *st)
     return error;
 }
 
-/* Appends custom counter 'name' of queue 'q' with 'value' to 'cs'. */
-static void
-afzc_custom_add(struct netdev_custom_stats *cs, int q, const char *name,
-                uint64_t value)
-{
-    struct netdev_custom_counter *c = &cs->counters[cs->size++];
+/* One counter of a port queue, for custom statistics and afzc/show. */
+struct afzc_counter {
+    const char *name;
+    uint64_t value;
+    bool valid;                 /* False if the kernel does not report it. */
+    bool gauge;                 /* A level, not a count: never cleared. */
+};
 
-    snprintf(c->name, sizeof c->name, "afzc_q%d_%s", q, name);
-    c->value = value;
+/* Most counters afzc_queue_counters() reports. */
+#define AFZC_MAX_COUNTERS 32
+
+/* Appends counter 'name' with 'value' to 'c', of which '*n' are in use. */
+static void
+afzc_counter_add(struct afzc_counter *c, size_t *n, const char *name,
+                 uint64_t value, bool valid, bool gauge)
+{
+    ovs_assert(*n < AFZC_MAX_COUNTERS);
+    c[*n].name = name;
+    c[*n].value = valid ? value : 0;
+    c[*n].valid = valid;
+    c[*n].gauge = gauge;
+    (*n)++;
 }
 
-/* netdev class: per-queue counters as custom statistics. */
+/* Stores the counters of queue 'q' of 'dev' in 'c', which has room for
+ * AFZC_MAX_COUNTERS, and returns how many there are.  The names and their
+ * order are part of afzc/show's documented output; do not reorder. */
+static size_t
+afzc_queue_counters(const struct netdev_afzc *dev, int q,
+                    struct afzc_counter *c)
+    OVS_REQUIRES(dev->lx.mutex)
+{
+    struct afzc_frame_counts fc;
+    struct afzc_xdp_qstats qs;
+    struct afzc_xsk_kstats ks;
+    struct afzc_xsk_stats xs;
+    bool ks_ok, qs_ok;
+    size_t n = 0;
+
+    memset(&fc, 0, sizeof fc);
+    afzc_xsk_get_stats(dev->xsks[q], &xs);
+    afzc_xsk_get_counts(dev->xsks[q], &fc);
+    ks_ok = !afzc_xsk_get_kstats(dev->xsks[q], &ks);
+    qs_ok = !afzc_xdp_get_qstats(dev->xdp, q, &qs);
+
+    afzc_counter_add(c, &n, "rx_packets", xs.rx_packets, true, false);
+    afzc_counter_add(c, &n, "rx_bytes", xs.rx_bytes, true, false);
+    afzc_counter_add(c, &n, "tx_packets", xs.tx_packets, true, false);
+    afzc_counter_add(c, &n, "tx_bytes", xs.tx_bytes, true, false);
+    afzc_counter_add(c, &n, "tx_zerocopy", xs.tx_zerocopy, true, false);
+    afzc_counter_add(c, &n, "tx_copied", xs.tx_copied, true, false);
+    afzc_counter_add(c, &n, "tx_dropped", xs.tx_dropped, true, false);
+    afzc_counter_add(c, &n, "rx_wakeups", xs.rx_wakeups, true, false);
+    afzc_counter_add(c, &n, "tx_kicks", xs.tx_kicks, true, false);
+    afzc_counter_add(c, &n, "fill_empty", xs.fill_empty, true, false);
+    afzc_counter_add(c, &n, "rx_dropped", ks.rx_dropped, ks_ok, false);
+    afzc_counter_add(c, &n, "rx_invalid_descs", ks.rx_invalid_descs, ks_ok,
+                     false);
+    afzc_counter_add(c, &n, "tx_invalid_descs", ks.tx_invalid_descs, ks_ok,
+                     false);
+    afzc_counter_add(c, &n, "rx_ring_full", ks.rx_ring_full,
+                     ks_ok && ks.has_v2, false);
+    afzc_counter_add(c, &n, "rx_fill_ring_empty_descs",
+                     ks.rx_fill_ring_empty_descs, ks_ok && ks.has_v2, false);
+    afzc_counter_add(c, &n, "tx_ring_empty_descs", ks.tx_ring_empty_descs,
+                     ks_ok && ks.has_v2, false);
+    afzc_counter_add(c, &n, "xdp_to_user", qs.packets[AFZC_XDP_TO_USER],
+                     qs_ok, false);
+    afzc_counter_add(c, &n, "xdp_passed", qs.packets[AFZC_XDP_PASSED],
+                     qs_ok, false);
+    afzc_counter_add(c, &n, "frames_fill", fc.fill, true, true);
+    afzc_counter_add(c, &n, "frames_rx", fc.rx, true, true);
+    afzc_counter_add(c, &n, "frames_tx", fc.tx, true, true);
+    afzc_counter_add(c, &n, "frames_completion", fc.completion, true, true);
+    afzc_counter_add(c, &n, "frames_stashed", fc.stashed, true, true);
+    return n;
+}
+
+/* netdev class: per-queue counters as custom statistics, named
+ * afzc_q<N>_<counter>.  These never go backwards (afzc/clear-stats does not
+ * touch them); a counter the kernel does not report is left out. */
 static int
 netdev_afzc_get_custom_stats(const struct netdev *netdev,
                              struct netdev_custom_stats *cs)
 {
-    enum { N_PER_QUEUE = 19 };
     struct netdev_afzc *dev = netdev_afzc_cast(netdev);
 
     ovs_mutex_lock(&dev->lx.mutex);
     cs->size = 0;
-    cs->counters = xcalloc(MAX(dev->n_rxq, 1) * N_PER_QUEUE,
+    cs->counters = xcalloc(MAX(dev->n_rxq, 1) * AFZC_MAX_COUNTERS,
                            sizeof *cs->counters);
     for (int q = 0; dev->configured && q < dev->n_rxq; q++) {
-        struct afzc_xdp_qstats qs;
-        struct afzc_xsk_kstats ks;
-        struct afzc_xsk_stats xs;
+        struct afzc_counter c[AFZC_MAX_COUNTERS];
+        size_t n = afzc_queue_counters(dev, q, c);
 
-        afzc_xsk_get_stats(dev->xsks[q], &xs);
-        afzc_custom_add(cs, q, "rx_packets", xs.rx_packets);
-        afzc_custom_add(cs, q, "rx_bytes", xs.rx_bytes);
-        afzc_custom_add(cs, q, "tx_packets", xs.tx_packets);
-        afzc_custom_add(cs, q, "tx_bytes", xs.tx_bytes);
-        afzc_custom_add(cs, q, "tx_zerocopy", xs.tx_zerocopy);
-        afzc_custom_add(cs, q, "tx_copied", xs.tx_copied);
-        afzc_custom_add(cs, q, "tx_dropped", xs.tx_dropped);
-        afzc_custom_add(cs, q, "rx_wakeups", xs.rx_wakeups);
-        afzc_custom_add(cs, q, "tx_kicks", xs.tx_kicks);
-        afzc_custom_add(cs, q, "fill_empty", xs.fill_empty);
-        if (!afzc_xsk_get_kstats(dev->xsks[q], &ks)) {
-            afzc_custom_add(cs, q, "rx_dropped", ks.rx_dropped);
-            afzc_custom_add(cs, q, "rx_invalid_descs", ks.rx_invalid_descs);
-            afzc_custom_add(cs, q, "tx_invalid_descs", ks.tx_invalid_descs);
-            if (ks.has_v2) {
-                afzc_custom_add(cs, q, "rx_ring_full", ks.rx_ring_full);
-                afzc_custom_add(cs, q, "rx_fill_empty_descs",
-                                ks.rx_fill_ring_empty_descs);
-                afzc_custom_add(cs, q, "tx_ring_empty_descs",
-                                ks.tx_ring_empty_descs);
+        for (size_t i = 0; i < n; i++) {
+            if (c[i].valid && !c[i].gauge) {
+                struct netdev_custom_counter *cc = &cs->counters[cs->size++];
+
+                snprintf(cc->name, sizeof cc->name, "afzc_q%d_%s",
+                         q, c[i].name);
+                cc->value = c[i].value;
             }
-        }
-        if (!afzc_xdp_get_qstats(dev->xdp, q, &qs)) {
-            afzc_custom_add(cs, q, "xdp_to_user",
-                            qs.packets[AFZC_XDP_TO_USER]);
-            afzc_custom_add(cs, q, "xdp_passed", qs.packets[AFZC_XDP_PASSED]);
         }
     }
     ovs_mutex_unlock(&dev->lx.mutex);
     return 0;
 }
 
-/* Appends a human-readable description of afzc port 'netdev' and its
- * queues to 'out', for afzc/show. */
+/* Returns counter 'i' of queue 'q' of 'dev' as afzc/show reports it: since
+ * the last afzc/clear-stats, unless it is a gauge. */
+static uint64_t
+afzc_shown_value(const struct netdev_afzc *dev, int q, size_t i,
+                 const struct afzc_counter *c)
+    OVS_REQUIRES(dev->lx.mutex)
+{
+    if (c->gauge || !dev->baselines) {
+        return c->value;
+    }
+    return c->value - dev->baselines[q * AFZC_MAX_COUNTERS + i];
+}
+
+/* Appends a description of afzc port 'netdev' and its queues to 'out' for
+ * afzc/show: as text in the documented "key: value" layout, or as a JSON
+ * object added to the array 'json' if that is nonnull.  A counter the
+ * running kernel does not report is shown as "unavailable" (JSON null),
+ * never as 0. */
 void
-netdev_afzc_show(const struct netdev *netdev, struct ds *out)
+netdev_afzc_show(const struct netdev *netdev, struct ds *out,
+                 struct json *json)
+{
+    struct netdev_afzc *dev = netdev_afzc_cast(netdev);
+    struct json *port = NULL, *queues = NULL;
+
+    ovs_mutex_lock(&dev->lx.mutex);
+    if (json) {
+        port = json_object_create();
+        json_object_put_string(port, "port", netdev_get_name(netdev));
+        json_object_put(port, "configured",
+                        json_boolean_create(dev->configured));
+        json_array_add(json, port);
+    } else {
+        ds_put_format(out, "port %s:\n", netdev_get_name(netdev));
+    }
+    if (!dev->configured) {
+        if (!json) {
+            ds_put_cstr(out, "  configured: false\n");
+        }
+        goto exit;
+    }
+
+    if (json) {
+        json_object_put(port, "ifindex", json_integer_create(dev->ifindex));
+        json_object_put_string(port, "xdp_mode",
+                               afzc_xdp_mode_name(dev->mode_in_use));
+        json_object_put(port, "xdp_prog_id",
+                        json_integer_create(afzc_xdp_prog_id(dev->xdp)));
+        json_object_put(port, "n_rxq", json_integer_create(dev->n_rxq));
+        queues = json_array_create_empty();
+        json_object_put(port, "queues", queues);
+    } else {
+        ds_put_format(out, "  configured: true\n  ifindex: %d\n"
+                      "  xdp_mode: %s\n  xdp_prog_id: %"PRIu32"\n"
+                      "  n_rxq: %d\n", dev->ifindex,
+                      afzc_xdp_mode_name(dev->mode_in_use),
+                      afzc_xdp_prog_id(dev->xdp), dev->n_rxq);
+    }
+    for (int q = 0; q < dev->n_rxq; q++) {
+        struct afzc_counter c[AFZC_MAX_COUNTERS];
+        size_t n = afzc_queue_counters(dev, q, c);
+        struct json *jq = NULL;
+
+        if (json) {
+            jq = json_object_create();
+            json_object_put(jq, "queue", json_integer_create(q));
+            json_array_add(queues, jq);
+        } else {
+            ds_put_format(out, "  queue %d:\n", q);
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint64_t v = afzc_shown_value(dev, q, i, &c[i]);
+
+            if (json) {
+                json_object_put(jq, c[i].name, (c[i].valid
+                                                ? json_integer_create(v)
+                                                : json_null_create()));
+            } else if (c[i].valid) {
+                ds_put_format(out, "    %s: %"PRIu64"\n", c[i].name, v);
+            } else {
+                ds_put_format(out, "    %s: unavailable\n", c[i].name);
+            }
+        }
+    }
+exit:
+    ovs_mutex_unlock(&dev->lx.mutex);
+}
+
+/* Makes afzc/show count the counters of 'netdev' from now on.  The
+ * Interface statistics are not affected. */
+void
+netdev_afzc_clear_stats(const struct netdev *netdev)
 {
     struct netdev_afzc *dev = netdev_afzc_cast(netdev);
 
     ovs_mutex_lock(&dev->lx.mutex);
-    ds_put_format(out, "%s:\n", netdev_get_name(netdev));
-    if (!dev->configured) {
-        ds_put_cstr(out, "  not configured\n");
-        goto out;
-    }
-    ds_put_format(out, "  ifindex: %d\n  xdp_mode: %s\n  xdp_prog_id: %"
-                  PRIu32"\n  n_rxq: %d\n", dev->ifindex,
-                  afzc_xdp_mode_name(dev->mode_in_use),
-                  afzc_xdp_prog_id(dev->xdp), dev->n_rxq);
-    for (int q = 0; q < dev->n_rxq; q++) {
-        struct afzc_frame_counts fc;
-        struct afzc_xsk_stats xs;
+    if (dev->configured) {
+        if (!dev->baselines) {
+            dev->baselines = xcalloc(dev->n_rxq * AFZC_MAX_COUNTERS,
+                                     sizeof *dev->baselines);
+        }
+        for (int q = 0; q < dev->n_rxq; q++) {
+            struct afzc_counter c[AFZC_MAX_COUNTERS];
+            size_t n = afzc_queue_counters(dev, q, c);
 
-        memset(&fc, 0, sizeof fc);
-        afzc_xsk_get_stats(dev->xsks[q], &xs);
-        afzc_xsk_get_counts(dev->xsks[q], &fc);
-        ds_put_format(out, "  queue %d:\n"
-                      "    rx_packets: %"PRIu64"\n    rx_bytes: %"PRIu64"\n"
-                      "    tx_packets: %"PRIu64"\n    tx_bytes: %"PRIu64"\n"
-                      "    tx_zerocopy: %"PRIu64"\n    tx_copied: %"PRIu64"\n"
-                      "    tx_dropped: %"PRIu64"\n"
-                      "    frames_fill: %"PRIu64"\n    frames_rx: %"PRIu64"\n"
-                      "    frames_tx: %"PRIu64"\n"
-                      "    frames_completion: %"PRIu64"\n"
-                      "    frames_stashed: %"PRIu64"\n",
-                      q, xs.rx_packets, xs.rx_bytes, xs.tx_packets,
-                      xs.tx_bytes, xs.tx_zerocopy, xs.tx_copied,
-                      xs.tx_dropped, fc.fill, fc.rx, fc.tx, fc.completion,
-                      fc.stashed);
+            for (size_t i = 0; i < n; i++) {
+                dev->baselines[q * AFZC_MAX_COUNTERS + i] = c[i].value;
+            }
+        }
     }
-out:
+    ovs_mutex_unlock(&dev->lx.mutex);
+}
+
+/* Adds the frames held by the queues of 'netdev' to '*c', for
+ * afzc/umem-show. */
+void
+netdev_afzc_get_frame_counts(const struct netdev *netdev,
+                             struct afzc_frame_counts *c)
+{
+    struct netdev_afzc *dev = netdev_afzc_cast(netdev);
+
+    ovs_mutex_lock(&dev->lx.mutex);
+    for (int q = 0; dev->configured && q < dev->n_rxq; q++) {
+        afzc_xsk_get_counts(dev->xsks[q], c);
+    }
     ovs_mutex_unlock(&dev->lx.mutex);
 }
 

@@ -21,7 +21,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct afzc_frame_counts;
 struct ds;
+struct json;
 struct netdev;
 struct netdev_class;
 
@@ -36,7 +38,10 @@ enum afzc_xdp_mode {
 int netdev_afzc_register(void);
 bool netdev_afzc_is_afzc(const struct netdev *);
 const struct netdev_class *netdev_afzc_get_class(void);
-void netdev_afzc_show(const struct netdev *, struct ds *);
+void netdev_afzc_show(const struct netdev *, struct ds *, struct json *);
+void netdev_afzc_clear_stats(const struct netdev *);
+void netdev_afzc_get_frame_counts(const struct netdev *,
+                                  struct afzc_frame_counts *);
 const char *afzc_xdp_mode_name(enum afzc_xdp_mode);
 
 #endif /* netdev-afzc.h */
