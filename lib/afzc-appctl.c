@@ -119,8 +119,8 @@ afzc_appctl_umem_show(struct unixctl_conn *conn, int argc,
                                 afzc_umem_configured_frames()));
             afzc_appctl_reply_json(conn, json);
         } else {
-            ds_put_format(&out, "umem: none\nnext_frames: %"PRIu32"\n",
-                          afzc_umem_configured_frames());
+            ds_put_format(&out, "no UMEM (no afzc port); next size: %"
+                          PRIu32" frames\n", afzc_umem_configured_frames());
             unixctl_command_reply(conn, ds_cstr(&out));
         }
         ds_destroy(&out);
