@@ -32,7 +32,78 @@
 enum afzc_xdp_verdict {
     AFZC_XDP_TO_USER,           /* Redirected to the queue's AF_XDP socket. */
     AFZC_XDP_PASSED,            /* No socket on the queue: passed to Linux. */
+    AFZC_XDP_OFFLOADED,         /* An offloaded flow redirected it. */
+    AFZC_XDP_DROPPED,           /* An offloaded flow dropped it. */
     AFZC_XDP_N_VERDICTS
+};
+
+/* Flow offload limits, per port. */
+#define AFZC_MAX_MASKS 16       /* Distinct megaflow masks. */
+#define AFZC_MAX_FLOWS 4096     /* Offloaded megaflows. */
+#define AFZC_MAX_ACTIONS 6      /* Actions per flow. */
+
+/* The packet fields the XDP program parses, in network byte order, and the
+ * layout of both an offloaded flow's key and its mask.  Fields the packet
+ * does not have are zero.  'vlan_tci' has the 0x1000 (CFI) bit set when the
+ * frame carries an 802.1Q tag, as Open vSwitch's flow does; 'eth_type' is
+ * the type after that tag.  'nw_frag' uses OVS's FLOW_NW_FRAG_* bits.  For
+ * ICMP, 'tp_src' and 'tp_dst' are the type and code. */
+struct afzc_flow_key {
+    unsigned char eth_dst[6];
+    unsigned char eth_src[6];
+    unsigned short eth_type;
+    unsigned short vlan_tci;
+    unsigned char nw_proto;
+    unsigned char nw_tos;
+    unsigned char nw_ttl;
+    unsigned char nw_frag;
+    unsigned int ipv4_src;
+    unsigned int ipv4_dst;
+    unsigned char ipv6_src[16];
+    unsigned char ipv6_dst[16];
+    unsigned short tp_src;
+    unsigned short tp_dst;
+};
+
+/* Key of the flow table: a packet's key masked by mask 'mask_idx'. */
+struct afzc_flow_lookup {
+    unsigned int mask_idx;
+    struct afzc_flow_key key;
+};
+
+/* A megaflow mask.  'n_flows' is maintained by user space; the program only
+ * tests it for zero, to skip unused slots. */
+struct afzc_flow_mask {
+    unsigned int n_flows;
+    struct afzc_flow_key mask;
+};
+
+/* One action of an offloaded flow. */
+enum afzc_flow_action_type {
+    AFZC_ACT_NONE,              /* Ends the list. */
+    AFZC_ACT_OUTPUT,            /* Redirect to 'ifindex'. */
+    AFZC_ACT_SET_ETH_SRC,       /* Set the Ethernet source to 'mac'. */
+    AFZC_ACT_SET_ETH_DST,       /* Set the Ethernet destination to 'mac'. */
+    AFZC_ACT_PUSH_VLAN,         /* Push a tag of 'tpid' and 'tci'. */
+    AFZC_ACT_POP_VLAN,          /* Pop the outer 802.1Q tag. */
+};
+
+/* An action.  A list that ends without AFZC_ACT_OUTPUT drops the packet. */
+struct afzc_flow_action {
+    unsigned int type;          /* enum afzc_flow_action_type. */
+    unsigned int ifindex;       /* AFZC_ACT_OUTPUT. */
+    unsigned short tpid;        /* AFZC_ACT_PUSH_VLAN, network order. */
+    unsigned short tci;         /* AFZC_ACT_PUSH_VLAN, network order. */
+    unsigned char mac[6];       /* AFZC_ACT_SET_ETH_*. */
+    unsigned char pad[2];
+};
+
+/* Value of the flow table: actions and counters. */
+struct afzc_flow_value {
+    struct afzc_flow_action actions[AFZC_MAX_ACTIONS];
+    unsigned long long packets;
+    unsigned long long bytes;
+    unsigned long long used_ns; /* bpf_ktime_get_ns() of the last hit. */
 };
 
 /* Per-CPU counters of the XDP program for one rx queue of one port. */
