@@ -1,0 +1,519 @@
+#!/bin/bash
+# afzc-bench.sh -- measures how fast afzc forwards between two veth devices,
+# next to Open vSwitch's own AF_XDP ports, its system ports, a Linux bridge
+# and a bare XDP redirect, on the same topology and in the same run.
+#
+#   afzcb-gen                afzcb-sw                       afzcb-sink
+#   eth0 ----veth---- b1 -> [switch under test] -> b2 ----veth---- eth0
+#   ovs-afzc-bench gen                                   ovs-afzc-bench sink
+#
+# The generator sends one UDP flow of 64- or 1500-byte frames out of
+# afzcb-gen's eth0 as fast as the kernel takes them (XDP live frames); the
+# sink counts and drops them with an XDP program on afzcb-sink's eth0.  The
+# switch under test forwards b1 to b2, and is in turn:
+#
+#   afzc           OVS userspace datapath, afzc ports, default options
+#   afzc-native    same, options:xdp-mode=native
+#   afxdp-native   OVS userspace datapath, OVS afxdp ports, xdp-mode=native
+#   afxdp-generic  OVS userspace datapath, OVS afxdp ports, xdp-mode=generic
+#   system         OVS userspace datapath, plain (system) ports
+#   bridge         a Linux bridge
+#   xdp            an XDP program on b1 redirecting to b2 (bare XDP)
+#
+# Open vSwitch (its own ovsdb-server and afzc's ovs-vswitchd) runs inside
+# afzcb-sw, so it never meets another afzc ovs-vswitchd, with one PMD thread
+# on CPU 1 (other_config:pmd-cpu-mask=0x2); the generator is pinned to CPU 0.
+# Everything is created at the start and removed at the end, also after a
+# failure or Ctrl-C.  No traffic leaves the three namespaces.
+#
+# Usage: utilities/afzc-bench.sh [OPTION]...
+#   --configs=LIST  space- or comma-separated configurations to run
+#                   (default: all of the above, in that order)
+#   --sizes=LIST    frame sizes in bytes, FCS included (default: 64 1500)
+#   --seconds=N     length of each measurement (default: 5)
+#   --warmup=N      traffic before each measurement starts (default: 1)
+#   --pmd-mask=MASK other_config:pmd-cpu-mask (default: 0x2)
+#   --gen-cpu=N     CPU the generator is pinned to (default: 0)
+#   --dir=DIR       run directory for databases, logs and raw results
+#                   (default: /tmp/afzc-bench)
+#   --keep          leave the topology and Open vSwitch running at the end
+#   --teardown      only remove what a --keep or killed run left behind
+#   -h, --help      show this help
+#
+# Build first (make in the top directory): the script uses
+# vswitchd/ovs-vswitchd and utilities/ovs-afzc-bench from this tree and the
+# Open vSwitch tools from the tree afzc was configured against
+# (AFZC_OVS_DIR, default deps/ovs).
+#
+# Licensed under the Apache License, Version 2.0.
+
+set -uo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ovs=${AFZC_OVS_DIR:-$top/deps/ovs}
+bench=$top/utilities/ovs-afzc-bench
+vswitchd=$top/vswitchd/ovs-vswitchd
+run=/tmp/afzc-bench
+all_configs="afzc afzc-native afxdp-native afxdp-generic system bridge xdp"
+configs=$all_configs
+sizes="64 1500"
+seconds=5
+warmup=1
+pmd_mask=0x2
+gen_cpu=0
+keep=no
+teardown_only=no
+
+ns_gen=afzcb-gen
+ns_sink=afzcb-sink
+ns_sw=afzcb-sw
+mac_gen=02:af:2c:00:00:01
+mac_sink=02:af:2c:00:00:02
+ip_gen=198.18.0.1
+ip_sink=198.18.0.2
+linux_br=afzcbr
+
+say() { echo "afzc-bench: $*"; }
+warn() { echo "afzc-bench: warning: $*" >&2; }
+die() { echo "afzc-bench: error: $*" >&2; exit 1; }
+
+for arg in "$@"; do
+    case $arg in
+        --configs=*) configs=${arg#--configs=}; configs=${configs//,/ } ;;
+        --sizes=*) sizes=${arg#--sizes=}; sizes=${sizes//,/ } ;;
+        --seconds=*) seconds=${arg#--seconds=} ;;
+        --warmup=*) warmup=${arg#--warmup=} ;;
+        --pmd-mask=*) pmd_mask=${arg#--pmd-mask=} ;;
+        --gen-cpu=*) gen_cpu=${arg#--gen-cpu=} ;;
+        --dir=*) run=${arg#--dir=} ;;
+        --keep) keep=yes ;;
+        --teardown) teardown_only=yes ;;
+        -h|--help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+        *) die "unknown argument '$arg' (try --help)" ;;
+    esac
+done
+for c in $configs; do
+    case " $all_configs " in
+        *" $c "*) ;;
+        *) die "unknown configuration '$c' (known: $all_configs)" ;;
+    esac
+done
+for s in $sizes; do
+    case $s in
+        ''|*[!0-9]*) die "--sizes: '$s' is not a number" ;;
+    esac
+    [ "$s" -ge 64 ] && [ "$s" -le 1518 ] || die "--sizes: $s is not in 64..1518"
+done
+for v in "$seconds" "$warmup" "$gen_cpu"; do
+    case $v in
+        ''|*[!0-9]*) die "--seconds, --warmup and --gen-cpu want whole numbers" ;;
+    esac
+done
+[ "$seconds" -ge 1 ] || die "--seconds must be at least 1"
+[ "$(id -u)" = 0 ] || die "needs root (network namespaces, XDP)"
+mkdir -p "$run" || die "cannot create $run"
+run=$(cd "$run" && pwd)
+
+export OVS_RUNDIR=$run OVS_LOGDIR=$run OVS_DBDIR=$run
+export OVS_SYSCONFDIR=$run/etc
+vsctl() { "$ovs/utilities/ovs-vsctl" --db="unix:$run/db.sock" --timeout=30 "$@"; }
+ofctl() { "$ovs/utilities/ovs-ofctl" "$@"; }
+appctl() { "$ovs/utilities/ovs-appctl" --timeout=30 "$@"; }
+in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+# Prints the pid in pidfile $1 if that process is alive and was started
+# with that pidfile (so a recycled pid is never taken for it).
+pid_from_file() {
+    local pidfile=$1 pid
+    [ -f "$pidfile" ] || return 1
+    pid=$(cat "$pidfile" 2>/dev/null) || return 1
+    case $pid in ''|*[!0-9]*) return 1 ;; esac
+    [ -r "/proc/$pid/cmdline" ] || return 1
+    tr '\0' '\n' < "/proc/$pid/cmdline" | grep -qxF -- "--pidfile=$pidfile" \
+        || return 1
+    echo "$pid"
+}
+
+stop_daemon() {
+    local pidfile=$1 pid i
+    pid=$(pid_from_file "$pidfile") || { rm -f "$pidfile"; return 0; }
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 50); do
+        [ -d "/proc/$pid" ] || break
+        sleep 0.1
+    done
+    if [ -d "/proc/$pid" ]; then
+        warn "pid $pid ($pidfile) ignored SIGTERM; killing it"
+        kill -KILL "$pid" 2>/dev/null || true
+        sleep 0.2
+    fi
+    rm -f "$pidfile"
+}
+
+# Removes everything: the daemons (by their pidfiles), any process still in
+# one of the namespaces (only ours: they are named afzcb-*), and the
+# namespaces, which takes the veths, the bridge and XDP programs along.
+teardown() {
+    local ns pid
+    stop_daemon "$run/ovs-vswitchd.pid"
+    stop_daemon "$run/ovsdb-server.pid"
+    for ns in "$ns_gen" "$ns_sink" "$ns_sw"; do
+        if ip netns list 2> /dev/null | grep -qw -- "^$ns"; then
+            for pid in $(ip netns pids "$ns" 2>/dev/null); do
+                kill -KILL "$pid" 2>/dev/null || true
+            done
+            ip netns del "$ns" 2>/dev/null || warn "cannot delete netns $ns"
+        fi
+    done
+    rm -f "$run"/*.ctl "$run/db.sock"
+}
+
+if [ "$teardown_only" = yes ]; then
+    teardown
+    say "removed"
+    exit 0
+fi
+
+for f in "$bench" "$vswitchd" "$ovs/ovsdb/ovsdb-server" "$ovs/ovsdb/ovsdb-tool" \
+         "$ovs/utilities/ovs-vsctl" "$ovs/utilities/ovs-ofctl" \
+         "$ovs/utilities/ovs-appctl"; do
+    [ -x "$f" ] || die "$f is missing: build first (make)"
+done
+for cmd in ip ethtool taskset timeout awk; do
+    command -v "$cmd" > /dev/null || die "$cmd not found"
+done
+[ -d "/sys/devices/system/cpu/cpu$gen_cpu" ] || die "there is no CPU $gen_cpu"
+
+teardown
+rm -f "$run"/*.log "$run"/*.pid "$run"/*.out "$run/conf.db" \
+      "$run/.conf.db.~lock~" "$run/results"
+mkdir -p "$OVS_SYSCONFDIR"
+
+finish() {
+    local rc=$?
+    trap - EXIT INT TERM
+    if [ "$keep" = yes ]; then
+        say "left running (--keep); remove with: $0 --teardown --dir=$run"
+    else
+        teardown
+    fi
+    exit "$rc"
+}
+trap finish EXIT
+trap 'exit 130' INT TERM
+
+# --- Topology ----------------------------------------------------------
+say "creating namespaces $ns_gen, $ns_sw and $ns_sink..."
+for ns in "$ns_gen" "$ns_sw" "$ns_sink"; do
+    ip netns add "$ns" || die "cannot create netns $ns"
+    ip -n "$ns" link set lo up
+done
+ip -n "$ns_sw" link add b1 type veth peer name eth0 netns "$ns_gen" || exit 1
+ip -n "$ns_sw" link add b2 type veth peer name eth0 netns "$ns_sink" || exit 1
+ip -n "$ns_gen" link set eth0 address "$mac_gen"
+ip -n "$ns_sink" link set eth0 address "$mac_sink"
+ip -n "$ns_gen" addr add "$ip_gen/24" dev eth0
+ip -n "$ns_sink" addr add "$ip_sink/24" dev eth0
+for ns in "$ns_gen" "$ns_sink"; do
+    ip -n "$ns" link set eth0 up
+    in_ns "$ns" ethtool -K eth0 tx off > /dev/null 2>&1
+done
+for p in b1 b2; do
+    ip -n "$ns_sw" link set "$p" up
+    in_ns "$ns_sw" ethtool -K "$p" tx off > /dev/null 2>&1
+done
+# Frames the generator sends with XDP_TX arrive at b1 as XDP frames, which
+# a veth only takes when it runs NAPI: with an XDP program attached in
+# native mode, or with GRO on.  GRO on b1 covers every configuration.
+in_ns "$ns_sw" ethtool -K b1 gro on > /dev/null \
+    || die "cannot enable GRO on b1"
+
+# --- Open vSwitch ------------------------------------------------------
+ovs_needed=no
+for c in $configs; do
+    case $c in afzc*|afxdp*|system) ovs_needed=yes ;; esac
+done
+
+start_ovs() {
+    say "starting ovsdb-server and ovs-vswitchd in $ns_sw (logs in $run)..."
+    "$ovs/ovsdb/ovsdb-tool" create "$run/conf.db" \
+        "$ovs/vswitchd/vswitch.ovsschema" || exit 1
+    in_ns "$ns_sw" "$ovs/ovsdb/ovsdb-server" "$run/conf.db" -vconsole:off \
+        --remote="punix:$run/db.sock" \
+        --pidfile="$run/ovsdb-server.pid" \
+        --log-file="$run/ovsdb-server.log" \
+        --detach --no-chdir || die "ovsdb-server did not start"
+    vsctl --no-wait init
+    vsctl --no-wait set Open_vSwitch . other_config:pmd-cpu-mask="$pmd_mask"
+    in_ns "$ns_sw" "$vswitchd" "unix:$run/db.sock" -vconsole:off \
+        --pidfile="$run/ovs-vswitchd.pid" \
+        --log-file="$run/ovs-vswitchd.log" \
+        --detach --no-chdir || die "ovs-vswitchd did not start"
+    pid_from_file "$run/ovs-vswitchd.pid" > /dev/null \
+        || die "ovs-vswitchd did not start; see $run/ovs-vswitchd.log"
+}
+
+vswitchd_alive() {
+    pid_from_file "$run/ovs-vswitchd.pid" > /dev/null
+}
+
+# Returns the switch namespace to b1 and b2 alone: no OVS bridge, no Linux
+# bridge, no XDP program.
+reset_switch() {
+    if [ "$ovs_needed" = yes ] && vswitchd_alive; then
+        vsctl --if-exists del-br br0
+    fi
+    ip -n "$ns_sw" link del "$linux_br" 2> /dev/null || true
+    for p in b1 b2; do
+        ip -n "$ns_sw" link set dev "$p" xdpgeneric off 2> /dev/null || true
+        ip -n "$ns_sw" link set dev "$p" xdpdrv off 2> /dev/null || true
+    done
+}
+
+# Sets up br0 with ports b1 (OpenFlow 1) and b2 (2) of type $1 with
+# Interface options "$2..." and the single flow 1 -> 2.
+setup_ovs() {
+    local type=$1 p err ofport
+    shift
+    local opts=("$@")
+    vsctl add-br br0 -- set Bridge br0 datapath_type=netdev \
+        fail_mode=secure || return 1
+    for p in 1 2; do
+        vsctl add-port br0 "b$p" -- set Interface "b$p" type="$type" \
+            ofport_request="$p" ${opts[@]+"${opts[@]}"} || return 1
+    done
+    for p in 1 2; do
+        ofport=$(vsctl get Interface "b$p" ofport)
+        err=$(vsctl get Interface "b$p" error 2> /dev/null)
+        if [ "$ofport" != "$p" ]; then
+            echo "b$p: ofport $ofport, error $err"
+            return 1
+        fi
+    done
+    ofctl del-flows br0 || return 1
+    ofctl add-flow br0 "in_port=1,actions=output:2" || return 1
+}
+
+# Prints counter $2 of queue 0 of afzc port $1 as afzc/show reports it.
+afzc_counter() {
+    appctl afzc/show "$1" 2> /dev/null \
+        | awk -v k="$2:" '$1 == k { print $2; exit }'
+}
+
+afzc_counters="rx_packets tx_packets tx_zerocopy tx_copied tx_dropped
+rx_dropped rx_ring_full rx_fill_empty_descs fill_empty"
+
+# Records the afzc counters of b1 and b2 in $run/afzc-$1.txt.
+afzc_snapshot() {
+    local out=$run/afzc-$1.txt p k
+    : > "$out"
+    for p in b1 b2; do
+        for k in $afzc_counters; do
+            echo "$p $k $(afzc_counter "$p" "$k")" >> "$out"
+        done
+    done
+}
+
+# Prints counter $3 of port $2 from snapshot "after" $1 minus "before" $1.
+afzc_delta() {
+    awk -v p="$2" -v k="$3" '
+        FNR == 1 { f++ }
+        $1 == p && $2 == k { v[f] = $3 }
+        END { if (v[1] == "" || v[2] == "") print "?"; else print v[2] - v[1] }
+    ' "$run/afzc-$1-before.txt" "$run/afzc-$1-after.txt"
+}
+
+# --- Measurement ---------------------------------------------------------
+
+# Runs one measurement of config $1 at size $2 and prints the sink's rate
+# in packets per second (empty on failure).
+measure() {
+    local cfg=$1 size=$2 tag=$1-$2 sink_pid i gen_seconds
+    local sink_out=$run/sink-$tag.out gen_out=$run/gen-$tag.out
+    in_ns "$ns_sink" "$bench" sink --dev eth0 --wait 5 --warmup "$warmup" \
+        --seconds "$seconds" > "$sink_out" 2>&1 &
+    sink_pid=$!
+    for i in $(seq 50); do
+        grep -q '^ready' "$sink_out" 2> /dev/null && break
+        sleep 0.1
+    done
+    if ! grep -q '^ready' "$sink_out"; then
+        kill "$sink_pid" 2> /dev/null
+        wait "$sink_pid" 2> /dev/null
+        warn "$tag: the sink did not start: $(cat "$sink_out")"
+        return
+    fi
+    gen_seconds=$((warmup + seconds + 2))
+    in_ns "$ns_gen" taskset -c "$gen_cpu" "$bench" gen --dev eth0 \
+        --size "$size" --seconds "$gen_seconds" \
+        --src-mac "$mac_gen" --dst-mac "$mac_sink" \
+        --src-ip "$ip_gen" --dst-ip "$ip_sink" > "$gen_out" 2>&1 \
+        || warn "$tag: the generator failed: $(cat "$gen_out")"
+    wait "$sink_pid"
+    sed -n 's/.*rx_pps=\([0-9]*\).*/\1/p' "$sink_out" | tail -n 1
+}
+
+# Formats packets per second $1 as Mpps.
+mpps() {
+    awk -v p="$1" 'BEGIN { if (p == "") print "-"; else printf "%.3f", p / 1e6 }'
+}
+
+describe() {
+    case $1 in
+        afzc) echo "OVS netdev, afzc ports (default: xdp-mode=best-effort)" ;;
+        afzc-native) echo "OVS netdev, afzc ports, xdp-mode=native" ;;
+        afxdp-native) echo "OVS netdev, OVS afxdp ports, xdp-mode=native" ;;
+        afxdp-generic) echo "OVS netdev, OVS afxdp ports, xdp-mode=generic" ;;
+        system) echo "OVS netdev, system (AF_PACKET) ports" ;;
+        bridge) echo "Linux bridge" ;;
+        xdp) echo "bare XDP redirect b1 -> b2 (native)" ;;
+    esac
+}
+
+[ "$ovs_needed" = yes ] && start_ovs
+"$vswitchd" --version | head -n 1 | sed 's/^/afzc-bench: /'
+say "generator on CPU $gen_cpu, PMD mask $pmd_mask, ${warmup}s warmup +" \
+    "${seconds}s per measurement, sizes: $sizes"
+
+results=$run/results
+: > "$results"
+notes=$run/notes
+: > "$notes"
+for cfg in $configs; do
+    reset_switch
+    redirect_pid=
+    case $cfg in
+        afzc) setup_ovs afzc > "$run/setup-$cfg.out" 2>&1 ;;
+        afzc-native) setup_ovs afzc options:xdp-mode=native \
+                         > "$run/setup-$cfg.out" 2>&1 ;;
+        afxdp-native) setup_ovs afxdp options:xdp-mode=native \
+                          > "$run/setup-$cfg.out" 2>&1 ;;
+        afxdp-generic) setup_ovs afxdp options:xdp-mode=generic \
+                           > "$run/setup-$cfg.out" 2>&1 ;;
+        system) setup_ovs system > "$run/setup-$cfg.out" 2>&1 ;;
+        bridge)
+            {
+                ip -n "$ns_sw" link add "$linux_br" type bridge &&
+                ip -n "$ns_sw" link set b1 master "$linux_br" &&
+                ip -n "$ns_sw" link set b2 master "$linux_br" &&
+                bridge -n "$ns_sw" fdb add "$mac_sink" dev b2 master static &&
+                ip -n "$ns_sw" link set "$linux_br" up
+            } > "$run/setup-$cfg.out" 2>&1 ;;
+        xdp)
+            in_ns "$ns_sw" "$bench" redirect --in b1 --out b2 \
+                > "$run/redirect.out" 2>&1 &
+            redirect_pid=$!
+            for i in $(seq 50); do
+                grep -q '^ready' "$run/redirect.out" && break
+                sleep 0.1
+            done
+            grep -q '^ready' "$run/redirect.out"
+            ;;
+    esac
+    if [ $? != 0 ]; then
+        warn "$cfg: setup failed: $(cat "$run/setup-$cfg.out" \
+              "$run/redirect.out" 2> /dev/null | tail -n 3)"
+        for size in $sizes; do
+            echo "$cfg $size" >> "$results"
+        done
+        echo "$cfg: setup failed, see $run/setup-$cfg.out" >> "$notes"
+        continue
+    fi
+    case $cfg in
+        afzc*)
+            # The mode best-effort resolved to.
+            mode=$(vsctl get Interface b1 status:xdp_mode 2> /dev/null)
+            echo "$cfg: b1 and b2 use XDP in ${mode:-unknown} mode" \
+                >> "$notes" ;;
+    esac
+    for size in $sizes; do
+        case $cfg in afzc*) afzc_snapshot "$cfg-$size-before" ;; esac
+        pps=$(measure "$cfg" "$size")
+        echo "$cfg $size $pps" >> "$results"
+        extra=
+        case $cfg in
+            afzc*)
+                afzc_snapshot "$cfg-$size-after"
+                extra="b2 tx_zerocopy=$(afzc_delta "$cfg-$size" b2 tx_zerocopy)"
+                extra+=" tx_copied=$(afzc_delta "$cfg-$size" b2 tx_copied)"
+                extra+=" tx_dropped=$(afzc_delta "$cfg-$size" b2 tx_dropped)"
+                extra+="; b1 rx_packets=$(afzc_delta "$cfg-$size" b1 rx_packets)"
+                extra+=" rx_ring_full=$(afzc_delta "$cfg-$size" b1 rx_ring_full)"
+                extra+=" rx_dropped=$(afzc_delta "$cfg-$size" b1 rx_dropped)"
+                echo "$cfg $size: $extra" >> "$notes"
+                ;;
+        esac
+        say "$(printf '%-14s %5s bytes: %s Mpps %s' "$cfg" "$size" \
+               "$(mpps "$pps")" "${extra:+ ($extra)}")"
+        if [ "$ovs_needed" = yes ] && ! vswitchd_alive; then
+            warn "ovs-vswitchd died; see $run/ovs-vswitchd.log"
+            echo "ovs-vswitchd died during $cfg $size" >> "$notes"
+            break 2
+        fi
+    done
+    case $cfg in
+        afzc*)
+            # Frames still held inside the switch once traffic stopped.
+            sleep 0.5
+            appctl afzc/umem-show > "$run/umem-$cfg.txt" 2>&1
+            held=$(awk '$1 == "held:" { print $2 }' "$run/umem-$cfg.txt")
+            [ -n "$held" ] && [ "$held" != 0 ] \
+                && echo "$cfg: $held UMEM frames still held after the" \
+                        "traffic stopped" >> "$notes"
+            vsctl get Interface b2 statistics > "$run/stats-$cfg-b2.txt" 2>&1
+            vsctl get Interface b1 statistics > "$run/stats-$cfg-b1.txt" 2>&1
+            ;;
+    esac
+    if [ -n "$redirect_pid" ]; then
+        kill -TERM "$redirect_pid" 2> /dev/null
+        wait "$redirect_pid"
+    fi
+done
+reset_switch
+
+# --- Report ------------------------------------------------------------
+echo
+echo "Receive rate at the sink, Mpps (one UDP flow, b1 -> b2, ${seconds}s after ${warmup}s warmup)"
+echo
+awk -v sizes="$sizes" '
+    { key = $1 " " $2; pps[key] = $3; if (!seen[$1]++) order[n++] = $1 }
+    function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "-" : sprintf("%.2f", a / b) }
+    END {
+        ns = split(sizes, sz, " ")
+        printf "%-14s", "config"
+        for (i = 1; i <= ns; i++) printf " %8s", sz[i] "B"
+        for (i = 1; i <= ns; i++) printf " %9s", "/afzc@" sz[i]
+        for (i = 1; i <= ns; i++) printf " %10s", "/afxdp@" sz[i]
+        printf "\n"
+        for (i = 1; i <= ns; i++) {
+            a = pps["afxdp-native " sz[i]]; b = pps["afxdp-generic " sz[i]]
+            best[i] = (a > b) ? a : b
+            if (a == "" && b == "") best[i] = ""
+        }
+        for (r = 0; r < n; r++) {
+            c = order[r]
+            printf "%-14s", c
+            for (i = 1; i <= ns; i++) {
+                p = pps[c " " sz[i]]
+                printf " %8s", p == "" ? "-" : sprintf("%.3f", p / 1e6)
+            }
+            for (i = 1; i <= ns; i++)
+                printf " %9s", ratio(pps[c " " sz[i]], pps["afzc " sz[i]])
+            for (i = 1; i <= ns; i++)
+                printf " %10s", ratio(pps[c " " sz[i]], best[i])
+            printf "\n"
+        }
+    }' "$results" | tee "$run/table.txt"
+echo
+echo "/afzc: ratio to the afzc row; /afxdp: ratio to the better of the two"
+echo "OVS afxdp rows at that size."
+for cfg in $configs; do
+    printf '  %-14s %s\n' "$cfg" "$(describe "$cfg")"
+done
+if [ -s "$notes" ]; then
+    echo
+    echo "afzc counters (deltas over each measurement, queue 0) and notes:"
+    sed 's/^/  /' "$notes"
+fi
+echo
+say "raw results, logs and counters are in $run"
