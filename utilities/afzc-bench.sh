@@ -32,6 +32,8 @@
 #   --sizes=LIST    frame sizes in bytes, FCS included (default: 64 1500)
 #   --seconds=N     length of each measurement (default: 5)
 #   --warmup=N      traffic before each measurement starts (default: 1)
+#   --repeat=N      measure each configuration and size N times in a row
+#                   and report the best (default: 2)
 #   --pmd-mask=MASK other_config:pmd-cpu-mask (default: 0x2)
 #   --gen-cpu=N     CPU the generator is pinned to (default: 0)
 #   --dir=DIR       run directory for databases, logs and raw results
@@ -59,6 +61,7 @@ configs=$all_configs
 sizes="64 1500"
 seconds=5
 warmup=1
+repeat=2
 pmd_mask=0x2
 gen_cpu=0
 keep=no
@@ -83,6 +86,7 @@ for arg in "$@"; do
         --sizes=*) sizes=${arg#--sizes=}; sizes=${sizes//,/ } ;;
         --seconds=*) seconds=${arg#--seconds=} ;;
         --warmup=*) warmup=${arg#--warmup=} ;;
+        --repeat=*) repeat=${arg#--repeat=} ;;
         --pmd-mask=*) pmd_mask=${arg#--pmd-mask=} ;;
         --gen-cpu=*) gen_cpu=${arg#--gen-cpu=} ;;
         --dir=*) run=${arg#--dir=} ;;
@@ -104,12 +108,13 @@ for s in $sizes; do
     esac
     [ "$s" -ge 64 ] && [ "$s" -le 1518 ] || die "--sizes: $s is not in 64..1518"
 done
-for v in "$seconds" "$warmup" "$gen_cpu"; do
+for v in "$seconds" "$warmup" "$gen_cpu" "$repeat"; do
     case $v in
-        ''|*[!0-9]*) die "--seconds, --warmup and --gen-cpu want whole numbers" ;;
+        ''|*[!0-9]*) die "--seconds, --warmup, --repeat and --gen-cpu want whole numbers" ;;
     esac
 done
 [ "$seconds" -ge 1 ] || die "--seconds must be at least 1"
+[ "$repeat" -ge 1 ] || die "--repeat must be at least 1"
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces, XDP)"
 mkdir -p "$run" || die "cannot create $run"
 run=$(cd "$run" && pwd)
@@ -185,8 +190,8 @@ done
 [ -d "/sys/devices/system/cpu/cpu$gen_cpu" ] || die "there is no CPU $gen_cpu"
 
 teardown
-rm -f "$run"/*.log "$run"/*.pid "$run"/*.out "$run/conf.db" \
-      "$run/.conf.db.~lock~" "$run/results"
+rm -f "$run"/*.log "$run"/*.pid "$run"/*.out "$run"/*.txt "$run/conf.db" \
+      "$run/.conf.db.~lock~" "$run/results" "$run/notes"
 mkdir -p "$OVS_SYSCONFDIR"
 
 finish() {
@@ -373,12 +378,19 @@ describe() {
 [ "$ovs_needed" = yes ] && start_ovs
 "$vswitchd" --version | head -n 1 | sed 's/^/afzc-bench: /'
 say "generator on CPU $gen_cpu, PMD mask $pmd_mask, ${warmup}s warmup +" \
-    "${seconds}s per measurement, sizes: $sizes"
+    "${seconds}s per measurement, best of $repeat, sizes: $sizes"
+# The numbers only mean something on an otherwise idle machine.
+load=$(cut -d ' ' -f 1 /proc/loadavg)
+if awk -v l="$load" 'BEGIN { exit !(l > 1.0) }'; then
+    warn "load average is $load: other work is running on this machine," \
+         "expect noisy numbers"
+    echo "load average $load at the start: other work was running" \
+        >> "$run/notes"
+fi
 
 results=$run/results
 : > "$results"
 notes=$run/notes
-: > "$notes"
 for cfg in $configs; do
     reset_switch
     redirect_pid=
@@ -428,8 +440,15 @@ for cfg in $configs; do
     esac
     for size in $sizes; do
         case $cfg in afzc*) afzc_snapshot "$cfg-$size-before" ;; esac
-        pps=$(measure "$cfg" "$size")
-        echo "$cfg $size $pps" >> "$results"
+        pps= all=
+        for r in $(seq "$repeat"); do
+            p=$(measure "$cfg" "$size")
+            all+=" ${p:--}"
+            if [ -n "$p" ] && { [ -z "$pps" ] || [ "$p" -gt "$pps" ]; }; then
+                pps=$p
+            fi
+        done
+        echo "$cfg $size ${pps:--}$all" >> "$results"
         extra=
         case $cfg in
             afzc*)
@@ -443,8 +462,8 @@ for cfg in $configs; do
                 echo "$cfg $size: $extra" >> "$notes"
                 ;;
         esac
-        say "$(printf '%-14s %5s bytes: %s Mpps %s' "$cfg" "$size" \
-               "$(mpps "$pps")" "${extra:+ ($extra)}")"
+        say "$(printf '%-14s %5s bytes: %s Mpps (runs:%s)' "$cfg" "$size" \
+               "$(mpps "$pps")" "$(for p in $all; do printf ' %s' "$(mpps "${p#-}")"; done)")"
         if [ "$ovs_needed" = yes ] && ! vswitchd_alive; then
             warn "ovs-vswitchd died; see $run/ovs-vswitchd.log"
             echo "ovs-vswitchd died during $cfg $size" >> "$notes"
@@ -473,10 +492,12 @@ reset_switch
 
 # --- Report ------------------------------------------------------------
 echo
-echo "Receive rate at the sink, Mpps (one UDP flow, b1 -> b2, ${seconds}s after ${warmup}s warmup)"
+echo "Receive rate at the sink, Mpps (one UDP flow, b1 -> b2, best of $repeat" \
+     "runs of ${seconds}s after ${warmup}s warmup)"
 echo
 awk -v sizes="$sizes" '
-    { key = $1 " " $2; pps[key] = $3; if (!seen[$1]++) order[n++] = $1 }
+    { key = $1 " " $2; pps[key] = ($3 == "-") ? "" : $3
+      if (!seen[$1]++) order[n++] = $1 }
     function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "-" : sprintf("%.2f", a / b) }
     END {
         ns = split(sizes, sz, " ")

@@ -1,0 +1,30 @@
+# The afzc benchmark: utilities/ovs-afzc-bench (generator, sink and bare XDP
+# forwarder, with its XDP programs in kernel/afzc-bench.bpf.c embedded as a
+# libbpf skeleton) and utilities/afzc-bench.sh, which runs it against afzc,
+# Open vSwitch's afxdp and system ports, a Linux bridge and bare XDP.  See
+# Documentation/topics/afzc-bench.rst.
+#
+# Included from the top-level Makefile.am after kernel/automake.mk, whose
+# pattern rules build kernel/afzc-bench.bpf.o and kernel/afzc-bench.skel.h
+# (struct afzc_bench_skel).  The skeleton is kept out of BPF_SKELS, which
+# lib/libafzc.la lists as its sources: ovs-vswitchd does not need it.
+
+BENCH_BPF_PROGS = kernel/afzc-bench.bpf.c
+BENCH_BPF_SKELS = $(BENCH_BPF_PROGS:.bpf.c=.skel.h)
+EXTRA_DIST += $(BENCH_BPF_PROGS) Documentation/topics/afzc-bench.rst
+BUILT_SOURCES += $(BENCH_BPF_SKELS)
+CLEANFILES += $(BENCH_BPF_SKELS) $(BENCH_BPF_PROGS:.bpf.c=.bpf.o)
+
+# A standalone program: libbpf only, nothing of Open vSwitch.  Its own
+# CPPFLAGS replace AM_CPPFLAGS, whose Open vSwitch include directories
+# carry <linux/...> replacements that clash with the system's.
+noinst_PROGRAMS += utilities/ovs-afzc-bench
+utilities_ovs_afzc_bench_SOURCES = utilities/ovs-afzc-bench.c
+nodist_utilities_ovs_afzc_bench_SOURCES = $(BENCH_BPF_SKELS)
+utilities_ovs_afzc_bench_CPPFLAGS = -I $(top_builddir)/kernel
+utilities_ovs_afzc_bench_LDADD = -lbpf -lelf -lz
+# So that "make utilities/ovs-afzc-bench" alone, which does not build
+# BUILT_SOURCES, generates the skeleton first.
+$(utilities_ovs_afzc_bench_OBJECTS): $(BENCH_BPF_SKELS)
+
+dist_noinst_SCRIPTS += utilities/afzc-bench.sh
