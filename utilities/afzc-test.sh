@@ -103,7 +103,7 @@ fi
 
 echo
 if [ ${#failed_suites[@]} -gt 0 ]; then
-    say "FAILED: ${failed_suites[*]}"
+    say "FAILED: $(IFS=,; echo "${failed_suites[*]}" | sed 's/,/, /g')"
 else
     say "all suites passed"
 fi
