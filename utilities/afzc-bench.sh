@@ -17,6 +17,9 @@
 #   afxdp-native   OVS userspace datapath, OVS afxdp ports, xdp-mode=native
 #   afxdp-generic  OVS userspace datapath, OVS afxdp ports, xdp-mode=generic
 #   system         OVS userspace datapath, plain (system) ports
+#   xsk            a bare AF_XDP forwarder (ovs-afzc-bench xsk): sockets on
+#                  b1 and b2 sharing one UMEM, generic XDP, busy-polling on
+#                  the PMD's CPU; what any AF_XDP switch has to pay
 #   bridge         a Linux bridge
 #   xdp            an XDP program on b1 redirecting to b2 (bare XDP)
 #
@@ -56,7 +59,7 @@ ovs=${AFZC_OVS_DIR:-$top/deps/ovs}
 bench=$top/utilities/ovs-afzc-bench
 vswitchd=$top/vswitchd/ovs-vswitchd
 run=/tmp/afzc-bench
-all_configs="afzc afzc-native afxdp-native afxdp-generic system bridge xdp"
+all_configs="afzc afzc-native afxdp-native afxdp-generic system xsk bridge xdp"
 configs=$all_configs
 sizes="64 1500"
 seconds=5
@@ -188,6 +191,12 @@ for cmd in ip ethtool taskset timeout awk; do
     command -v "$cmd" > /dev/null || die "$cmd not found"
 done
 [ -d "/sys/devices/system/cpu/cpu$gen_cpu" ] || die "there is no CPU $gen_cpu"
+# The bare AF_XDP forwarder runs on the first CPU of the PMD mask.
+fwd_cpu=
+for i in $(seq 0 63); do
+    if (( (pmd_mask >> i) & 1 )); then fwd_cpu=$i; break; fi
+done 2> /dev/null
+[ -n "$fwd_cpu" ] || die "--pmd-mask: '$pmd_mask' names no CPU"
 
 teardown
 rm -f "$run"/*.log "$run"/*.pid "$run"/*.out "$run"/*.txt "$run/conf.db" \
@@ -335,7 +344,8 @@ afzc_delta() {
 measure() {
     local cfg=$1 size=$2 tag=$1-$2 sink_pid i gen_seconds
     local sink_out=$run/sink-$tag.out gen_out=$run/gen-$tag.out
-    in_ns "$ns_sink" "$bench" sink --dev eth0 --wait 5 --warmup "$warmup" \
+    ip netns exec "$ns_sink" "$bench" sink --dev eth0 --wait 5 \
+        --warmup "$warmup" \
         --seconds "$seconds" > "$sink_out" 2>&1 &
     sink_pid=$!
     for i in $(seq 50); do
@@ -371,6 +381,7 @@ describe() {
         afxdp-generic) echo "OVS netdev, OVS afxdp ports, xdp-mode=generic" ;;
         system) echo "OVS netdev, system (AF_PACKET) ports" ;;
         bridge) echo "Linux bridge" ;;
+        xsk) echo "bare AF_XDP forwarder b1 -> b2, shared UMEM, generic XDP" ;;
         xdp) echo "bare XDP redirect b1 -> b2 (native)" ;;
     esac
 }
@@ -411,9 +422,17 @@ for cfg in $configs; do
                 bridge -n "$ns_sw" fdb add "$mac_sink" dev b2 master static &&
                 ip -n "$ns_sw" link set "$linux_br" up
             } > "$run/setup-$cfg.out" 2>&1 ;;
-        xdp)
-            in_ns "$ns_sw" "$bench" redirect --in b1 --out b2 \
-                > "$run/redirect.out" 2>&1 &
+        xdp|xsk)
+            # Started without in_ns so that $! is the tool itself (ip
+            # netns exec and taskset exec it), which SIGTERM stops cleanly.
+            if [ "$cfg" = xdp ]; then
+                ip netns exec "$ns_sw" "$bench" redirect --in b1 --out b2 \
+                    > "$run/redirect.out" 2>&1 &
+            else
+                ip netns exec "$ns_sw" taskset -c "$fwd_cpu" "$bench" xsk \
+                    --mode l2fwd --dev b1 --out b2 --xdp-mode generic \
+                    > "$run/redirect.out" 2>&1 &
+            fi
             redirect_pid=$!
             for i in $(seq 50); do
                 grep -q '^ready' "$run/redirect.out" && break
@@ -486,6 +505,7 @@ for cfg in $configs; do
     if [ -n "$redirect_pid" ]; then
         kill -TERM "$redirect_pid" 2> /dev/null
         wait "$redirect_pid"
+        cp "$run/redirect.out" "$run/$cfg.out"
     fi
 done
 reset_switch

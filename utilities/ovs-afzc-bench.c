@@ -53,6 +53,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <xdp/xsk.h>
 
 #include "afzc-bench.skel.h"
 
@@ -531,7 +532,8 @@ Sends UDP packets out of DEV as fast as the kernel takes them.\n\
   --count N          stop after N packets (default: no limit)\n\
   --batch N          frames per kernel batch, 1 to 256 (default 64)\n\
   --src-mac MAC      source Ethernet address (default 02:af:2c:00:00:01)\n\
-  --dst-mac MAC      destination Ethernet address (default 02:af:2c:00:00:02)\n\
+  --dst-mac MAC      destination Ethernet address\n\
+                     (default 02:af:2c:00:00:02)\n\
   --src-ip IP        source IPv4 address (default 198.18.0.1)\n\
   --dst-ip IP        destination IPv4 address (default 198.18.0.2)\n\
   --src-port PORT    UDP source port (default 9)\n\
@@ -923,12 +925,426 @@ cmd_redirect(int argc, char *argv[])
 
 /* --- xsk. ---------------------------------------------------------------- */
 
+/* A plain AF_XDP program in the style of the kernel's benchmarks, for
+ * comparison with Open vSwitch: one UMEM, one socket on queue 0 of a device
+ * and, for forwarding to a second device, a second socket on queue 0 of
+ * that device sharing the UMEM, so that forwarding copies nothing in user
+ * space.  Sockets run in copy mode (veth has no zero-copy mode) and
+ * busy-poll like a PMD thread. */
+
+#define XSK_FRAME_SIZE 4096
+#define XSK_N_FRAMES 8192
+#define XSK_RING_SIZE 2048
+
+enum xsk_mode { XSK_RXDROP, XSK_TXPUSH, XSK_L2FWD };
+
+struct xsk_port {
+    const char *name;
+    int ifindex;
+    struct xsk_socket *xsk;
+    struct xsk_ring_cons rx, comp;
+    struct xsk_ring_prod tx, fill;
+    uint64_t tx_in_flight;      /* Frames on the tx or completion ring. */
+};
+
+struct xsk_bench {
+    enum xsk_mode mode;
+    unsigned int batch;
+    uint8_t *area;              /* The UMEM. */
+    struct xsk_umem *umem;
+    uint64_t free[XSK_N_FRAMES];        /* Stack of free frame addresses. */
+    unsigned int n_free;
+    struct xsk_port ports[2];
+    struct xsk_port *in, *out;  /* 'out' is 'in' unless forwarding. */
+    bool two_ports;
+    uint64_t rx_packets, rx_bytes, tx_packets, tx_dropped, kicks;
+};
+
+static uint64_t
+xsk_frame_get(struct xsk_bench *b)
+{
+    return b->free[--b->n_free];
+}
+
+static void
+xsk_frame_put(struct xsk_bench *b, uint64_t addr)
+{
+    b->free[b->n_free++] = addr - addr % XSK_FRAME_SIZE;
+}
+
+/* Gives the kernel as many free frames to receive into as the fill ring of
+ * 'p' takes. */
+static void
+xsk_refill(struct xsk_bench *b, struct xsk_port *p)
+{
+    unsigned int n = xsk_prod_nb_free(&p->fill, b->n_free);
+    __u32 idx;
+
+    if (n > b->n_free) {
+        n = b->n_free;
+    }
+    if (n && xsk_ring_prod__reserve(&p->fill, n, &idx) == n) {
+        for (unsigned int i = 0; i < n; i++) {
+            *xsk_ring_prod__fill_addr(&p->fill, idx + i) = xsk_frame_get(b);
+        }
+        xsk_ring_prod__submit(&p->fill, n);
+    }
+    if (xsk_ring_prod__needs_wakeup(&p->fill)) {
+        recvfrom(xsk_socket__fd(p->xsk), NULL, 0, MSG_DONTWAIT, NULL, NULL);
+    }
+}
+
+/* Takes back the frames the kernel has sent from 'p' and starts sending
+ * whatever is on its tx ring. */
+static void
+xsk_complete(struct xsk_bench *b, struct xsk_port *p)
+{
+    __u32 idx, n;
+
+    if (!p->tx_in_flight) {
+        return;
+    }
+    if (xsk_ring_prod__needs_wakeup(&p->tx)) {
+        b->kicks++;
+        if (sendto(xsk_socket__fd(p->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0) < 0
+            && errno != EAGAIN && errno != EBUSY && errno != ENOBUFS
+            && errno != EINTR) {
+            fatal("sending on %s: %s", p->name, strerror(errno));
+        }
+    }
+    n = xsk_ring_cons__peek(&p->comp, XSK_RING_SIZE, &idx);
+    for (__u32 i = 0; i < n; i++) {
+        xsk_frame_put(b, *xsk_ring_cons__comp_addr(&p->comp, idx + i));
+    }
+    xsk_ring_cons__release(&p->comp, n);
+    p->tx_in_flight -= n;
+    b->tx_packets += n;
+}
+
+/* Puts 'n' frames, addresses 'addrs' and lengths 'lens', on the tx ring of
+ * 'p'; those that do not fit are dropped. */
+static void
+xsk_transmit(struct xsk_bench *b, struct xsk_port *p, const uint64_t *addrs,
+             const uint32_t *lens, unsigned int n)
+{
+    __u32 idx, room = xsk_prod_nb_free(&p->tx, n);
+
+    if (room > n) {
+        room = n;
+    }
+    if (room && xsk_ring_prod__reserve(&p->tx, room, &idx) == room) {
+        for (__u32 i = 0; i < room; i++) {
+            struct xdp_desc *d = xsk_ring_prod__tx_desc(&p->tx, idx + i);
+
+            d->addr = addrs[i];
+            d->len = lens[i];
+            d->options = 0;
+        }
+        xsk_ring_prod__submit(&p->tx, room);
+    } else {
+        room = 0;
+    }
+    p->tx_in_flight += room;
+    for (unsigned int i = room; i < n; i++) {
+        xsk_frame_put(b, addrs[i]);
+        b->tx_dropped++;
+    }
+}
+
+/* One round of receiving on b->in and, unless dropping, sending on
+ * b->out-> */
+static void
+xsk_poll_rx(struct xsk_bench *b)
+{
+    uint64_t addrs[256];
+    uint32_t lens[256];
+    __u32 idx, n;
+
+    n = xsk_ring_cons__peek(&b->in->rx, b->batch, &idx);
+    for (__u32 i = 0; i < n; i++) {
+        const struct xdp_desc *d;
+
+        d = xsk_ring_cons__rx_desc(&b->in->rx, idx + i);
+
+        addrs[i] = d->addr;
+        lens[i] = d->len;
+        b->rx_bytes += d->len;
+    }
+    xsk_ring_cons__release(&b->in->rx, n);
+    b->rx_packets += n;
+
+    if (b->mode == XSK_RXDROP) {
+        for (__u32 i = 0; i < n; i++) {
+            xsk_frame_put(b, addrs[i]);
+        }
+    } else if (n) {
+        if (!b->two_ports) {
+            /* Back where it came from: swap the Ethernet addresses. */
+            for (__u32 i = 0; i < n; i++) {
+                uint8_t *eth = xsk_umem__get_data(b->area, addrs[i]);
+                uint8_t tmp[6];
+
+                memcpy(tmp, eth, 6);
+                memcpy(eth, eth + 6, 6);
+                memcpy(eth + 6, tmp, 6);
+            }
+        }
+        xsk_transmit(b, b->out, addrs, lens, n);
+    }
+    xsk_complete(b, b->out);
+    xsk_refill(b, b->in);
+}
+
+/* One round of sending copies of the packet in every free frame. */
+static void
+xsk_poll_txpush(struct xsk_bench *b, uint32_t len)
+{
+    unsigned int n = 0, room = xsk_prod_nb_free(&b->out->tx, b->batch);
+    uint64_t addrs[256];
+    uint32_t lens[256];
+
+    while (n < b->batch && n < room && b->n_free) {
+        addrs[n] = xsk_frame_get(b);
+        lens[n++] = len;
+    }
+    if (n) {
+        xsk_transmit(b, b->out, addrs, lens, n);
+    }
+    xsk_complete(b, b->out);
+}
+
+/* Opens the socket of 'p' on queue 0 with the rings 'rx' and 'tx' (either
+ * may be null).  The first socket of the UMEM uses the UMEM's own fill and
+ * completion rings. */
+static void
+xsk_open(struct xsk_bench *b, struct xsk_port *p, bool rx, bool tx,
+         __u16 bind_flags)
+{
+    struct xsk_socket_config cfg = {
+        .rx_size = XSK_RING_SIZE,
+        .tx_size = XSK_RING_SIZE,
+        .libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
+        .bind_flags = bind_flags,
+    };
+    int error;
+
+    error = xsk_socket__create_shared(&p->xsk, p->name, 0, b->umem,
+                                      rx ? &p->rx : NULL, tx ? &p->tx : NULL,
+                                      &p->fill, &p->comp, &cfg);
+    if (error) {
+        fatal("cannot open an AF_XDP socket on %s queue 0: %s",
+              p->name, strerror(-error));
+    }
+}
+
+static void
+xsk_usage(void)
+{
+    printf("\
+usage: %s xsk --dev DEV --mode MODE [OPTION]...\n\
+A plain AF_XDP socket on queue 0 of DEV, in copy mode, busy-polling.\n\
+  --dev DEV          device of the socket\n\
+  --mode MODE        rxdrop:  receive and drop\n\
+                     txpush:  send one UDP packet over and over\n\
+                     l2fwd:   receive and send back out of DEV with the\n\
+                              Ethernet addresses swapped, or with --out,\n\
+                              send out of DEV2 unchanged\n\
+  --out DEV2         l2fwd: forward to DEV2 through a second socket that\n\
+                     shares the UMEM (nothing is copied in user space)\n\
+  --xdp-mode MODE    attach mode of the XDP program on DEV, native or\n\
+                     generic (default generic)\n\
+  --batch N          descriptors per ring operation, 1 to 256 (default 64)\n\
+  --no-wakeup        do not use the need_wakeup ring flags\n\
+  --seconds S        how long to run (default 0: until a signal)\n\
+  --size BYTES       txpush: frame size including the FCS (default 64)\n\
+  --src-mac, --dst-mac, --src-ip, --dst-ip\n\
+                     txpush: addresses, as for 'gen'\n\
+  --quiet            print only the KEY=VALUE lines\n\
+Prints 'ready' once the socket is set up and, at the end, rx_packets=N\n\
+tx_packets=N tx_dropped=N seconds=S rx_pps=R tx_pps=R.\n",
+           program_name);
+}
+
 static int
 cmd_xsk(int argc, char *argv[])
 {
-    (void) argc;
-    (void) argv;
-    fatal("xsk: not implemented yet");
+    static const struct option options[] = {
+        { "dev", required_argument, NULL, 'd' },
+        { "out", required_argument, NULL, 'o' },
+        { "mode", required_argument, NULL, 'm' },
+        { "xdp-mode", required_argument, NULL, 'x' },
+        { "batch", required_argument, NULL, 'b' },
+        { "no-wakeup", no_argument, NULL, 'W' },
+        { "seconds", required_argument, NULL, 't' },
+        { "size", required_argument, NULL, 's' },
+        { "src-mac", required_argument, NULL, 'M' },
+        { "dst-mac", required_argument, NULL, 'A' },
+        { "src-ip", required_argument, NULL, 'I' },
+        { "dst-ip", required_argument, NULL, 'i' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct gen_config g = {
+        .size = 64,
+        .src_mac = { 0x02, 0xaf, 0x2c, 0, 0, 1 },
+        .dst_mac = { 0x02, 0xaf, 0x2c, 0, 0, 2 },
+        .src_port = 9, .dst_port = 9,
+    };
+    struct xsk_umem_config ucfg = {
+        .fill_size = XSK_RING_SIZE,
+        .comp_size = XSK_RING_SIZE,
+        .frame_size = XSK_FRAME_SIZE,
+        .frame_headroom = 0,
+        .flags = 0,
+    };
+    const char *mode_name = NULL, *out_name = NULL;
+    __u16 bind_flags = XDP_COPY | XDP_USE_NEED_WAKEUP;
+    __u32 xdp_mode = XDP_FLAGS_SKB_MODE;
+    struct afzc_bench_skel *skel = NULL;
+    struct xsk_bench *b;
+    double seconds = 0, t0, t1;
+    bool quiet = false;
+    int opt, error;
+
+    b = calloc(1, sizeof *b);
+    if (!b) {
+        fatal("out of memory");
+    }
+    b->batch = 64;
+    b->in = &b->ports[0];
+    b->out = &b->ports[1];
+    parse_ip("--src-ip", "198.18.0.1", &g.src_ip);
+    parse_ip("--dst-ip", "198.18.0.2", &g.dst_ip);
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (opt) {
+        case 'd': b->in->name = optarg; break;
+        case 'o': out_name = optarg; break;
+        case 'm': mode_name = optarg; break;
+        case 'x': xdp_mode = parse_xdp_mode("--xdp-mode", optarg); break;
+        case 'b': b->batch = parse_uint("--batch", optarg, 1, 256); break;
+        case 'W': bind_flags &= ~XDP_USE_NEED_WAKEUP; break;
+        case 't': seconds = parse_seconds("--seconds", optarg); break;
+        case 's': g.size = parse_uint("--size", optarg, 64, 1518); break;
+        case 'M': parse_mac("--src-mac", optarg, g.src_mac); break;
+        case 'A': parse_mac("--dst-mac", optarg, g.dst_mac); break;
+        case 'I': parse_ip("--src-ip", optarg, &g.src_ip); break;
+        case 'i': parse_ip("--dst-ip", optarg, &g.dst_ip); break;
+        case 'q': quiet = true; break;
+        case 'h': xsk_usage(); free(b); return 0;
+        default: fatal("try '%s xsk --help'", program_name);
+        }
+    }
+    if (optind < argc) {
+        fatal("xsk: unexpected argument '%s'", argv[optind]);
+    }
+    if (!mode_name) {
+        fatal("--mode is required (rxdrop, txpush or l2fwd)");
+    } else if (!strcmp(mode_name, "rxdrop")) {
+        b->mode = XSK_RXDROP;
+    } else if (!strcmp(mode_name, "txpush")) {
+        b->mode = XSK_TXPUSH;
+    } else if (!strcmp(mode_name, "l2fwd")) {
+        b->mode = XSK_L2FWD;
+    } else {
+        fatal("--mode: '%s' is not rxdrop, txpush or l2fwd", mode_name);
+    }
+    if (out_name && b->mode != XSK_L2FWD) {
+        fatal("--out goes with --mode l2fwd only");
+    }
+    b->in->ifindex = device_ifindex("--dev", b->in->name);
+    b->two_ports = out_name != NULL;
+    if (b->two_ports) {
+        b->out->name = out_name;
+        b->out->ifindex = device_ifindex("--out", out_name);
+        if (b->out->ifindex == b->in->ifindex) {
+            fatal("--out names the same device as --dev");
+        }
+    }
+
+    b->area = mmap(NULL, (size_t) XSK_N_FRAMES * XSK_FRAME_SIZE,
+                   PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS
+                   | MAP_POPULATE, -1, 0);
+    if (b->area == MAP_FAILED) {
+        fatal("cannot allocate the UMEM: %s", strerror(errno));
+    }
+    for (unsigned int i = XSK_N_FRAMES; i-- > 0;) {
+        xsk_frame_put(b, (uint64_t) i * XSK_FRAME_SIZE);
+    }
+    error = xsk_umem__create(&b->umem, b->area,
+                             (uint64_t) XSK_N_FRAMES * XSK_FRAME_SIZE,
+                             &b->in->fill, &b->in->comp, &ucfg);
+    if (error) {
+        fatal("cannot register the UMEM: %s", strerror(-error));
+    }
+    if (!b->two_ports) {
+        b->out = b->in;
+    }
+    xsk_open(b, b->in, b->mode != XSK_TXPUSH,
+             b->mode != XSK_RXDROP && !b->two_ports, bind_flags);
+    if (b->two_ports) {
+        xsk_open(b, b->out, false, true, bind_flags);
+    }
+
+    catch_signals();
+    if (b->mode != XSK_TXPUSH) {
+        skel = bench_skel_load("bench_xsk", 0);
+        if (xsk_socket__update_xskmap(b->in->xsk,
+                                      bpf_map__fd(skel->maps.bench_xsks))) {
+            fatal("cannot put the socket of %s in the XSKMAP", b->in->name);
+        }
+        bench_attach(b->in->name, b->in->ifindex, skel->progs.bench_xsk,
+                     xdp_mode);
+        xsk_refill(b, b->in);
+    } else {
+        /* Every frame holds the packet, so sending takes no writes. */
+        for (unsigned int i = 0; i < b->n_free; i++) {
+            gen_build_frame(&g, b->area + b->free[i], g.size - 4);
+        }
+    }
+    if (!quiet) {
+        printf("xsk: %s on %s%s%s\n", mode_name, b->in->name,
+               b->two_ports ? " -> " : "", b->two_ports ? out_name : "");
+    }
+    printf("ready\n");
+    fflush(stdout);
+
+    t0 = now_sec();
+    for (unsigned long i = 0; !stop_requested; i++) {
+        if (b->mode == XSK_TXPUSH) {
+            xsk_poll_txpush(b, g.size - 4);
+        } else {
+            xsk_poll_rx(b);
+        }
+        if (seconds && !(i & 1023) && now_sec() - t0 >= seconds) {
+            break;
+        }
+    }
+    t1 = now_sec();
+    bench_cleanup();
+
+    if (!quiet) {
+        printf("xsk: received %"PRIu64", sent %"PRIu64" (%"PRIu64" dropped) "
+               "in %.2f s: rx %.3f Mpps, tx %.3f Mpps, %"PRIu64" kicks\n",
+               b->rx_packets, b->tx_packets, b->tx_dropped, t1 - t0,
+               b->rx_packets / (t1 - t0) / 1e6,
+               b->tx_packets / (t1 - t0) / 1e6, b->kicks);
+    }
+    printf("rx_packets=%"PRIu64" tx_packets=%"PRIu64" tx_dropped=%"PRIu64" "
+           "seconds=%.3f rx_pps=%.0f tx_pps=%.0f\n",
+           b->rx_packets, b->tx_packets, b->tx_dropped, t1 - t0,
+           b->rx_packets / (t1 - t0), b->tx_packets / (t1 - t0));
+    if (b->two_ports) {
+        xsk_socket__delete(b->out->xsk);
+    }
+    xsk_socket__delete(b->in->xsk);
+    xsk_umem__delete(b->umem);
+    munmap(b->area, (size_t) XSK_N_FRAMES * XSK_FRAME_SIZE);
+    if (skel) {
+        afzc_bench_skel__destroy(skel);
+    }
+    free(b);
+    return 0;
 }
 
 /* --- main. --------------------------------------------------------------- */
