@@ -16,9 +16,9 @@ BUILT_SOURCES += $(BENCH_BPF_SKELS)
 CLEANFILES += $(BENCH_BPF_SKELS) $(BENCH_BPF_PROGS:.bpf.c=.bpf.o)
 
 # A standalone program: libbpf and libxdp (for its AF_XDP sockets), nothing
-# of Open vSwitch.  Its own
-# CPPFLAGS replace AM_CPPFLAGS, whose Open vSwitch include directories
-# carry <linux/...> replacements that clash with the system's.
+# of Open vSwitch.  Its own CPPFLAGS replace AM_CPPFLAGS, whose Open vSwitch
+# include directories carry <linux/...> replacements that clash with the
+# system's.
 noinst_PROGRAMS += utilities/ovs-afzc-bench
 utilities_ovs_afzc_bench_SOURCES = utilities/ovs-afzc-bench.c
 nodist_utilities_ovs_afzc_bench_SOURCES = $(BENCH_BPF_SKELS)
