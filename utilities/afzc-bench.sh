@@ -342,7 +342,7 @@ afzc_delta() {
 # Runs one measurement of config $1 at size $2 and prints the sink's rate
 # in packets per second (empty on failure).
 measure() {
-    local cfg=$1 size=$2 tag=$1-$2 sink_pid i gen_seconds
+    local cfg=$1 size=$2 tag=$1-$2 sink_pid gen_pid i gen_seconds
     local sink_out=$run/sink-$tag.out gen_out=$run/gen-$tag.out
     ip netns exec "$ns_sink" "$bench" sink --dev eth0 --wait 5 \
         --warmup "$warmup" \
@@ -358,13 +358,17 @@ measure() {
         warn "$tag: the sink did not start: $(cat "$sink_out")"
         return
     fi
-    gen_seconds=$((warmup + seconds + 2))
-    in_ns "$ns_gen" taskset -c "$gen_cpu" "$bench" gen --dev eth0 \
+    # The generator is stopped as soon as the sink is done; --seconds only
+    # bounds it in case the sink never finishes.
+    gen_seconds=$((5 + warmup + seconds + 5))
+    ip netns exec "$ns_gen" taskset -c "$gen_cpu" "$bench" gen --dev eth0 \
         --size "$size" --seconds "$gen_seconds" \
         --src-mac "$mac_gen" --dst-mac "$mac_sink" \
-        --src-ip "$ip_gen" --dst-ip "$ip_sink" > "$gen_out" 2>&1 \
-        || warn "$tag: the generator failed: $(cat "$gen_out")"
+        --src-ip "$ip_gen" --dst-ip "$ip_sink" > "$gen_out" 2>&1 &
+    gen_pid=$!
     wait "$sink_pid"
+    kill -TERM "$gen_pid" 2> /dev/null
+    wait "$gen_pid" || warn "$tag: the generator failed: $(cat "$gen_out")"
     sed -n 's/.*rx_pps=\([0-9]*\).*/\1/p' "$sink_out" | tail -n 1
 }
 
