@@ -25,18 +25,35 @@
 #include <linux/if_link.h>
 
 #include "afzc-xdp.skel.h"
+#include "hash.h"
+#include "openvswitch/hmap.h"
+#include "openvswitch/types.h"
+#include "timeval.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(afzc_xdp);
 
-/* An XDP program of ours, loaded and attached to one device. */
+/* A flow offloaded into the program's maps. */
+struct afzc_xdp_flow {
+    struct hmap_node node;      /* In 'flows', by hash of 'ufid'. */
+    ovs_u128 ufid;
+    struct afzc_flow_lookup lookup;     /* Its key in 'afzc_flows'. */
+    uint32_t out_ifindex;       /* Output port, 0 if it drops. */
+};
+
+/* An XDP program of ours, loaded and attached to one device, with the flows
+ * offloaded into it.  The offloaded flows live and die with the program. */
 struct afzc_xdp {
     struct afzc_xdp_skel *skel;     /* Program and maps. */
     int ifindex;
     uint32_t flags;             /* XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE. */
     uint32_t prog_id;
+
+    /* Offloaded flows.  The caller serializes access. */
+    struct hmap flows;
+    struct afzc_flow_mask masks[AFZC_MAX_MASKS];  /* Copy of the map. */
 };
 
 /* libbpf print callback: libbpf's chatter goes to our log at debug level,
@@ -137,6 +154,7 @@ afzc_xdp_attach(const char *devname, int ifindex, bool native,
     }
 
     xdp = xzalloc(sizeof *xdp);
+    hmap_init(&xdp->flows);
     xdp->ifindex = ifindex;
     xdp->flags = mode;
     xdp->skel = afzc_xdp_skel__open_and_load();
@@ -144,6 +162,7 @@ afzc_xdp_attach(const char *devname, int ifindex, bool native,
         error = errno ? errno : EINVAL;
         *errp = xasprintf("cannot load the afzc XDP program (%s)",
                           ovs_strerror(error));
+        hmap_destroy(&xdp->flows);
         free(xdp);
         return error;
     }
@@ -157,6 +176,7 @@ afzc_xdp_attach(const char *devname, int ifindex, bool native,
                           native ? "native" : "generic",
                           ovs_strerror(error));
         afzc_xdp_skel__destroy(xdp->skel);
+        hmap_destroy(&xdp->flows);
         free(xdp);
         return error;
     }
@@ -180,6 +200,11 @@ afzc_xdp_detach(struct afzc_xdp *xdp)
      * attached; a device that is gone already has nothing to detach. */
     bpf_xdp_attach(xdp->ifindex, -1, XDP_FLAGS_REPLACE | xdp->flags, &opts);
     afzc_xdp_skel__destroy(xdp->skel);
+    struct afzc_xdp_flow *flow;
+    HMAP_FOR_EACH_POP (flow, node, &xdp->flows) {
+        free(flow);
+    }
+    hmap_destroy(&xdp->flows);
     free(xdp);
 }
 
@@ -236,4 +261,225 @@ afzc_xdp_get_qstats(const struct afzc_xdp *xdp, uint32_t queue,
     }
     free(percpu);
     return error;
+}
+
+/* Returns the offloaded flow 'ufid' of 'xdp', or NULL. */
+static struct afzc_xdp_flow *
+afzc_xdp_flow_find(const struct afzc_xdp *xdp, const ovs_u128 *ufid)
+{
+    struct afzc_xdp_flow *flow;
+
+    HMAP_FOR_EACH_WITH_HASH (flow, node, hash_bytes(ufid, sizeof *ufid, 0),
+                             &xdp->flows) {
+        if (ovs_u128_equals(flow->ufid, *ufid)) {
+            return flow;
+        }
+    }
+    return NULL;
+}
+
+/* Finds the slot of 'mask' in 'xdp''s mask array, or a free slot for it.
+ * Returns the slot, or -1 if the array is full. */
+static int
+afzc_xdp_mask_slot(const struct afzc_xdp *xdp, const struct afzc_flow_key *mask)
+{
+    int free_slot = -1;
+
+    for (int i = 0; i < AFZC_MAX_MASKS; i++) {
+        if (xdp->masks[i].n_flows) {
+            if (!memcmp(&xdp->masks[i].mask, mask, sizeof *mask)) {
+                return i;
+            }
+        } else if (free_slot < 0) {
+            free_slot = i;
+        }
+    }
+    return free_slot;
+}
+
+/* Adds 'delta' to the flow count of mask slot 'slot' (holding 'mask') and
+ * writes the slot to the program's map.  Returns 0 or a positive errno
+ * value. */
+static int
+afzc_xdp_mask_ref(struct afzc_xdp *xdp, int slot,
+                  const struct afzc_flow_key *mask, int delta)
+{
+    uint32_t key = slot;
+
+    xdp->masks[slot].mask = *mask;
+    xdp->masks[slot].n_flows += delta;
+    if (bpf_map_update_elem(bpf_map__fd(xdp->skel->maps.afzc_masks), &key,
+                            &xdp->masks[slot], BPF_ANY)) {
+        xdp->masks[slot].n_flows -= delta;
+        return errno;
+    }
+    return 0;
+}
+
+/* Reads the counters of 'flow' into '*stats'. */
+static int
+afzc_xdp_flow_read(const struct afzc_xdp *xdp,
+                   const struct afzc_xdp_flow *flow,
+                   struct afzc_xdp_flow_stats *stats)
+{
+    struct afzc_flow_value v;
+
+    memset(stats, 0, sizeof *stats);
+    if (bpf_map_lookup_elem(bpf_map__fd(xdp->skel->maps.afzc_flows),
+                            &flow->lookup, &v)) {
+        return errno;
+    }
+    stats->packets = v.packets;
+    stats->bytes = v.bytes;
+    /* bpf_ktime_get_ns() and time_msec() both run on CLOCK_MONOTONIC. */
+    stats->used_ms = v.used_ns / (1000 * 1000);
+    return 0;
+}
+
+/* Offloads flow 'ufid', matching packets whose parsed key, masked by
+ * 'mask', equals 'key' (already masked), with 'actions'.  An existing flow
+ * 'ufid' is modified and keeps its counters.  Returns 0, ENOSPC when the
+ * flow or mask table is full, or another positive errno value. */
+int
+afzc_xdp_flow_put(struct afzc_xdp *xdp, const ovs_u128 *ufid,
+                  const struct afzc_flow_key *key,
+                  const struct afzc_flow_key *mask,
+                  const struct afzc_flow_action *actions, size_t n_actions)
+{
+    int flows_fd = bpf_map__fd(xdp->skel->maps.afzc_flows);
+    struct afzc_xdp_flow *old = afzc_xdp_flow_find(xdp, ufid);
+    struct afzc_xdp_flow_stats old_stats;
+    struct afzc_flow_lookup lookup;
+    struct afzc_flow_value value;
+    uint32_t out_ifindex = 0;
+    int slot, error;
+
+    ovs_assert(n_actions <= AFZC_MAX_ACTIONS);
+    memset(&value, 0, sizeof value);
+    memcpy(value.actions, actions, n_actions * sizeof *actions);
+    for (size_t i = 0; i < n_actions; i++) {
+        if (actions[i].type == AFZC_ACT_OUTPUT) {
+            out_ifindex = actions[i].ifindex;
+        }
+    }
+
+    if (out_ifindex
+        && bpf_map_update_elem(bpf_map__fd(xdp->skel->maps.afzc_ports),
+                               &out_ifindex, &out_ifindex, BPF_ANY)) {
+        return errno;
+    }
+
+    if (old) {
+        /* Modification: same match, new actions, counters carried over. */
+        if (!afzc_xdp_flow_read(xdp, old, &old_stats)) {
+            value.packets = old_stats.packets;
+            value.bytes = old_stats.bytes;
+            value.used_ns = (uint64_t) old_stats.used_ms * 1000 * 1000;
+        }
+        if (bpf_map_update_elem(flows_fd, &old->lookup, &value, BPF_EXIST)) {
+            return errno;
+        }
+        old->out_ifindex = out_ifindex;
+        return 0;
+    }
+
+    if (hmap_count(&xdp->flows) >= AFZC_MAX_FLOWS) {
+        return ENOSPC;
+    }
+    slot = afzc_xdp_mask_slot(xdp, mask);
+    if (slot < 0) {
+        return ENOSPC;
+    }
+
+    memset(&lookup, 0, sizeof lookup);
+    lookup.mask_idx = slot;
+    lookup.key = *key;
+    if (bpf_map_update_elem(flows_fd, &lookup, &value, BPF_NOEXIST)) {
+        /* EEXIST: another megaflow with the same masked key, which can only
+         * have the same actions; leave it to user space. */
+        return errno;
+    }
+    error = afzc_xdp_mask_ref(xdp, slot, mask, 1);
+    if (error) {
+        bpf_map_delete_elem(flows_fd, &lookup);
+        return error;
+    }
+
+    struct afzc_xdp_flow *flow = xzalloc(sizeof *flow);
+    flow->ufid = *ufid;
+    flow->lookup = lookup;
+    flow->out_ifindex = out_ifindex;
+    hmap_insert(&xdp->flows, &flow->node, hash_bytes(ufid, sizeof *ufid, 0));
+    return 0;
+}
+
+/* Reads the counters of offloaded flow 'ufid'.  Returns 0 or ENOENT. */
+int
+afzc_xdp_flow_get(struct afzc_xdp *xdp, const ovs_u128 *ufid,
+                  struct afzc_xdp_flow_stats *stats)
+{
+    struct afzc_xdp_flow *flow = afzc_xdp_flow_find(xdp, ufid);
+
+    return flow ? afzc_xdp_flow_read(xdp, flow, stats) : ENOENT;
+}
+
+/* Removes offloaded flow 'flow' from 'xdp'. */
+static void
+afzc_xdp_flow_remove(struct afzc_xdp *xdp, struct afzc_xdp_flow *flow)
+{
+    int slot = flow->lookup.mask_idx;
+
+    bpf_map_delete_elem(bpf_map__fd(xdp->skel->maps.afzc_flows),
+                        &flow->lookup);
+    afzc_xdp_mask_ref(xdp, slot, &xdp->masks[slot].mask, -1);
+    hmap_remove(&xdp->flows, &flow->node);
+    free(flow);
+}
+
+/* Removes offloaded flow 'ufid', storing its last counters in '*stats' if
+ * nonnull.  Returns 0 or ENOENT. */
+int
+afzc_xdp_flow_del(struct afzc_xdp *xdp, const ovs_u128 *ufid,
+                  struct afzc_xdp_flow_stats *stats)
+{
+    struct afzc_xdp_flow *flow = afzc_xdp_flow_find(xdp, ufid);
+
+    if (!flow) {
+        return ENOENT;
+    }
+    if (stats) {
+        afzc_xdp_flow_read(xdp, flow, stats);
+    }
+    afzc_xdp_flow_remove(xdp, flow);
+    return 0;
+}
+
+/* Removes every offloaded flow of 'xdp'. */
+void
+afzc_xdp_flow_flush(struct afzc_xdp *xdp)
+{
+    struct afzc_xdp_flow *flow;
+
+    HMAP_FOR_EACH_SAFE (flow, node, &xdp->flows) {
+        afzc_xdp_flow_remove(xdp, flow);
+    }
+}
+
+/* Returns the number of flows offloaded into 'xdp'. */
+size_t
+afzc_xdp_n_flows(const struct afzc_xdp *xdp)
+{
+    return hmap_count(&xdp->flows);
+}
+
+/* Returns the number of mask slots in use in 'xdp'. */
+size_t
+afzc_xdp_n_masks(const struct afzc_xdp *xdp)
+{
+    size_t n = 0;
+
+    for (int i = 0; i < AFZC_MAX_MASKS; i++) {
+        n += xdp->masks[i].n_flows > 0;
+    }
+    return n;
 }

@@ -19,11 +19,21 @@
  * (kernel/afzc-xdp.bpf.c, embedded as a libbpf skeleton). */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "afzc-xdp-common.h"
+#include "openvswitch/types.h"
 
 struct afzc_xdp;
+
+
+/* Counters of an offloaded flow. */
+struct afzc_xdp_flow_stats {
+    uint64_t packets;
+    uint64_t bytes;
+    long long int used_ms;      /* time_msec() of the last hit, 0 if none. */
+};
 
 void afzc_xdp_init(void);
 int afzc_xdp_attach(const char *devname, int ifindex, bool native,
@@ -35,5 +45,18 @@ uint32_t afzc_xdp_prog_id(const struct afzc_xdp *);
 int afzc_xdp_get_qstats(const struct afzc_xdp *, uint32_t queue,
                         struct afzc_xdp_qstats *);
 int afzc_xdp_query(int ifindex, uint32_t *prog_id, bool *ours);
+
+int afzc_xdp_flow_put(struct afzc_xdp *, const ovs_u128 *ufid,
+                      const struct afzc_flow_key *key,
+                      const struct afzc_flow_key *mask,
+                      const struct afzc_flow_action *actions,
+                      size_t n_actions);
+int afzc_xdp_flow_get(struct afzc_xdp *, const ovs_u128 *ufid,
+                      struct afzc_xdp_flow_stats *);
+int afzc_xdp_flow_del(struct afzc_xdp *, const ovs_u128 *ufid,
+                      struct afzc_xdp_flow_stats *);
+void afzc_xdp_flow_flush(struct afzc_xdp *);
+size_t afzc_xdp_n_flows(const struct afzc_xdp *);
+size_t afzc_xdp_n_masks(const struct afzc_xdp *);
 
 #endif /* afzc-xdp.h */

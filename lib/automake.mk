@@ -13,6 +13,8 @@ lib_libafzc_la_SOURCES = \
 	lib/afzc-xsk.c \
 	lib/afzc-xsk.h \
 	lib/netdev-afzc.c \
-	lib/netdev-afzc.h
+	lib/netdev-afzc.h \
+	lib/netdev-offload-afzc.c \
+	lib/netdev-offload-afzc.h
 nodist_lib_libafzc_la_SOURCES = $(BPF_SKELS)
 DISTCLEANFILES += lib/afzc-ovs-config.h

@@ -940,6 +940,27 @@ netdev_afzc_get_frame_counts(const struct netdev *netdev,
     ovs_mutex_unlock(&dev->lx.mutex);
 }
 
+/* Locks 'netdev' and returns its XDP program, or NULL if it has none (the
+ * lock is held either way).  For the flow offload provider, which must
+ * call netdev_afzc_unlock() when done. */
+struct afzc_xdp *
+netdev_afzc_lock_xdp(const struct netdev *netdev)
+    OVS_NO_THREAD_SAFETY_ANALYSIS
+{
+    struct netdev_afzc *dev = netdev_afzc_cast(netdev);
+
+    ovs_mutex_lock(&dev->lx.mutex);
+    return dev->configured ? dev->xdp : NULL;
+}
+
+/* Releases the lock taken by netdev_afzc_lock_xdp(). */
+void
+netdev_afzc_unlock(const struct netdev *netdev)
+    OVS_NO_THREAD_SAFETY_ANALYSIS
+{
+    ovs_mutex_unlock(&netdev_afzc_cast(netdev)->lx.mutex);
+}
+
 /* netdev class: sends 'batch' on tx queue 'qid' and takes ownership of its
  * packets. */
 static int

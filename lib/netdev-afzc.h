@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 struct afzc_frame_counts;
+struct afzc_xdp;
 struct ds;
 struct json;
 struct netdev;
@@ -43,5 +44,7 @@ void netdev_afzc_clear_stats(const struct netdev *);
 void netdev_afzc_get_frame_counts(const struct netdev *,
                                   struct afzc_frame_counts *);
 const char *afzc_xdp_mode_name(enum afzc_xdp_mode);
+struct afzc_xdp *netdev_afzc_lock_xdp(const struct netdev *);
+void netdev_afzc_unlock(const struct netdev *);
 
 #endif /* netdev-afzc.h */

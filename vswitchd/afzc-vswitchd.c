@@ -19,18 +19,22 @@
  * runs before main() and registers the afzc netdev class before the bridge
  * opens any port.  Two OVS functions that ovs-vswitchd.o and bridge.o call
  * are wrapped at link time (-Wl,--wrap): the version printer, so that
- * --version names afzc too, and dpdk_init(), which bridge_run() calls with
- * the Open_vSwitch table's other_config on every run, which is how afzc
- * reads its global settings without changing OVS. */
+ * --version names afzc too; dpdk_init(), which bridge_run() calls with the
+ * Open_vSwitch table's other_config on every run, which is how afzc reads
+ * its global settings without changing OVS; and
+ * netdev_set_flow_api_enabled(), called just before it, where the afzc
+ * flow offload provider is registered. */
 
 #include <config.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdint.h>
 
 #include "afzc-umem.h"
 #include "dpdk.h"
 #include "netdev-afzc.h"
+#include "netdev-offload-afzc.h"
 #include "openvswitch/compiler.h"
 #include "util.h"
 
@@ -38,6 +42,8 @@ void __real_ovs_print_version(uint8_t min_ofp, uint8_t max_ofp);
 void __wrap_ovs_print_version(uint8_t min_ofp, uint8_t max_ofp);
 void __real_dpdk_init(const struct smap *ovs_other_config);
 void __wrap_dpdk_init(const struct smap *ovs_other_config);
+void __real_netdev_set_flow_api_enabled(const struct smap *ovs_other_config);
+void __wrap_netdev_set_flow_api_enabled(const struct smap *ovs_other_config);
 
 /* Prints Open vSwitch's version lines, then afzc's. */
 void
@@ -54,6 +60,21 @@ __wrap_dpdk_init(const struct smap *ovs_other_config)
 {
     afzc_umem_set_config(ovs_other_config);
     __real_dpdk_init(ovs_other_config);
+}
+
+/* Registers the afzc flow offload provider (in the main thread, the first
+ * time the bridge looks at other_config:hw-offload), then lets OVS apply
+ * the setting. */
+void
+__wrap_netdev_set_flow_api_enabled(const struct smap *ovs_other_config)
+{
+    static bool registered;
+
+    if (!registered) {
+        netdev_offload_afzc_register();
+        registered = true;
+    }
+    __real_netdev_set_flow_api_enabled(ovs_other_config);
 }
 
 /* Registers the afzc netdev class before main() runs. */

@@ -11,7 +11,9 @@ vswitchd_ovs_vswitchd_LDADD = \
 	$(OVS_BUILDDIR)/vswitchd/system-stats.o \
 	$(OVS_LIBS)
 # ovs_print_version() is wrapped so that --version names afzc as well, and
-# dpdk_init() so that afzc sees the Open_vSwitch other_config (see
+# dpdk_init() and netdev_set_flow_api_enabled() so that afzc sees the
+# Open_vSwitch other_config and registers its flow offload provider (see
 # afzc-vswitchd.c).
 vswitchd_ovs_vswitchd_LDFLAGS = \
-	-Wl,--wrap=ovs_print_version -Wl,--wrap=dpdk_init
+	-Wl,--wrap=ovs_print_version -Wl,--wrap=dpdk_init \
+	-Wl,--wrap=netdev_set_flow_api_enabled
