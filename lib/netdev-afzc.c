@@ -244,19 +244,29 @@ netdev_afzc_init(void)
     return 0;
 }
 
-/* netdev class: constructs an afzc port for an existing Linux device. */
-static int
-netdev_afzc_construct(struct netdev *netdev)
+/* Sets up what afzc needs in the main thread: libbpf's logging and the
+ * afzc/... commands.  Idempotent; called when the bridge first runs and
+ * before the first afzc port is constructed. */
+void
+netdev_afzc_main_init(void)
 {
     static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
-    struct netdev_afzc *dev = netdev_afzc_cast(netdev);
-    int error;
 
     if (ovsthread_once_start(&once)) {
         afzc_xdp_init();
         afzc_appctl_register();
         ovsthread_once_done(&once);
     }
+}
+
+/* netdev class: constructs an afzc port for an existing Linux device. */
+static int
+netdev_afzc_construct(struct netdev *netdev)
+{
+    struct netdev_afzc *dev = netdev_afzc_cast(netdev);
+    int error;
+
+    netdev_afzc_main_init();
 
     error = netdev_linux_construct(netdev);
     if (error) {

@@ -37,6 +37,7 @@ enum afzc_xdp_mode {
 };
 
 int netdev_afzc_register(void);
+void netdev_afzc_main_init(void);
 bool netdev_afzc_is_afzc(const struct netdev *);
 const struct netdev_class *netdev_afzc_get_class(void);
 void netdev_afzc_show(const struct netdev *, struct ds *, struct json *);

@@ -62,15 +62,16 @@ __wrap_dpdk_init(const struct smap *ovs_other_config)
     __real_dpdk_init(ovs_other_config);
 }
 
-/* Registers the afzc flow offload provider (in the main thread, the first
- * time the bridge looks at other_config:hw-offload), then lets OVS apply
- * the setting. */
+/* The first time the bridge runs (in the main thread, before any port is
+ * opened): registers the afzc/... commands and the afzc flow offload
+ * provider.  Then lets OVS apply other_config:hw-offload. */
 void
 __wrap_netdev_set_flow_api_enabled(const struct smap *ovs_other_config)
 {
     static bool registered;
 
     if (!registered) {
+        netdev_afzc_main_init();
         netdev_offload_afzc_register();
         registered = true;
     }
