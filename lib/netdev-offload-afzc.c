@@ -303,6 +303,11 @@ afzc_offload_translate_actions(const struct netdev *in,
         case OVS_ACTION_ATTR_POP_VLAN:
             act.type = AFZC_ACT_POP_VLAN;
             break;
+        case OVS_ACTION_ATTR_DROP:
+            /* An explicit drop ends the list; a list without an output
+             * drops the packet in XDP. */
+            output = true;
+            continue;
         default:
             *reason = "has an action the XDP program does not execute";
             return EOPNOTSUPP;
@@ -349,6 +354,13 @@ netdev_offload_afzc_flow_put(struct netdev *netdev, struct match *match,
         VLOG_DBG_RL(&rl, "%s: flow "UUID_FMT" stays in user space: %s",
                     netdev_get_name(netdev),
                     UUID_ARGS((const struct uuid *) ufid), reason);
+        /* If this modifies an offloaded flow, the old actions must not
+         * outlive it in the kernel. */
+        xdp = netdev_afzc_lock_xdp(netdev);
+        if (xdp) {
+            afzc_xdp_flow_del(xdp, ufid, NULL);
+        }
+        netdev_afzc_unlock(netdev);
         return error;
     }
 
@@ -358,6 +370,11 @@ netdev_offload_afzc_flow_put(struct netdev *netdev, struct match *match,
     netdev_afzc_unlock(netdev);
     if (error) {
         COVERAGE_INC(afzc_offload_full);
+        xdp = netdev_afzc_lock_xdp(netdev);
+        if (xdp) {
+            afzc_xdp_flow_del(xdp, ufid, NULL);
+        }
+        netdev_afzc_unlock(netdev);
         VLOG_DBG_RL(&rl, "%s: flow "UUID_FMT" stays in user space: %s",
                     netdev_get_name(netdev),
                     UUID_ARGS((const struct uuid *) ufid),
