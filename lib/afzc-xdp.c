@@ -27,6 +27,8 @@
 #include "afzc-xdp.skel.h"
 #include "hash.h"
 #include "openvswitch/hmap.h"
+#include "openvswitch/list.h"
+#include "openvswitch/thread.h"
 #include "openvswitch/types.h"
 #include "timeval.h"
 #include "openvswitch/dynamic-string.h"
@@ -46,6 +48,7 @@ struct afzc_xdp_flow {
 /* An XDP program of ours, loaded and attached to one device, with the flows
  * offloaded into it.  The offloaded flows live and die with the program. */
 struct afzc_xdp {
+    struct ovs_list node;           /* In 'afzc_xdps'. */
     struct afzc_xdp_skel *skel;     /* Program and maps. */
     int ifindex;
     uint32_t flags;             /* XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE. */
@@ -55,6 +58,12 @@ struct afzc_xdp {
     struct hmap flows;
     struct afzc_flow_mask masks[AFZC_MAX_MASKS];  /* Copy of the map. */
 };
+
+/* Every attached program, so that a port going away can be removed from the
+ * others' output maps. */
+static struct ovs_mutex afzc_xdps_mutex = OVS_MUTEX_INITIALIZER;
+static struct ovs_list afzc_xdps OVS_GUARDED_BY(afzc_xdps_mutex)
+    = OVS_LIST_INITIALIZER(&afzc_xdps);
 
 /* libbpf print callback: libbpf's chatter goes to our log at debug level,
  * never to stderr, and never as a warning that would fail check_logs. */
@@ -182,6 +191,9 @@ afzc_xdp_attach(const char *devname, int ifindex, bool native,
     }
 
     afzc_xdp_query(ifindex, &xdp->prog_id, &ours);
+    ovs_mutex_lock(&afzc_xdps_mutex);
+    ovs_list_push_back(&afzc_xdps, &xdp->node);
+    ovs_mutex_unlock(&afzc_xdps_mutex);
     *xdpp = xdp;
     return 0;
 }
@@ -195,6 +207,19 @@ afzc_xdp_detach(struct afzc_xdp *xdp)
     if (!xdp) {
         return;
     }
+
+    /* No other port's offloaded flow may send to this device any more: a
+     * redirect to a missing output drops the packet until the revalidators
+     * catch up with the port's removal. */
+    struct afzc_xdp *other;
+    uint32_t key = xdp->ifindex;
+    ovs_mutex_lock(&afzc_xdps_mutex);
+    ovs_list_remove(&xdp->node);
+    LIST_FOR_EACH (other, node, &afzc_xdps) {
+        bpf_map_delete_elem(bpf_map__fd(other->skel->maps.afzc_ports), &key);
+    }
+    ovs_mutex_unlock(&afzc_xdps_mutex);
+
     opts.old_prog_fd = bpf_program__fd(xdp->skel->progs.afzc_xdp_prog);
     /* XDP_FLAGS_REPLACE with -1 detaches only if our program is the one
      * attached; a device that is gone already has nothing to detach. */
