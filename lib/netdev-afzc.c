@@ -875,14 +875,21 @@ netdev_afzc_show(const struct netdev *netdev, struct ds *out,
         json_object_put(port, "xdp_prog_id",
                         json_integer_create(afzc_xdp_prog_id(dev->xdp)));
         json_object_put(port, "n_rxq", json_integer_create(dev->n_rxq));
+        json_object_put(port, "offloaded_flows",
+                        json_integer_create(afzc_xdp_n_flows(dev->xdp)));
+        json_object_put(port, "offload_masks",
+                        json_integer_create(afzc_xdp_n_masks(dev->xdp)));
         queues = json_array_create_empty();
         json_object_put(port, "queues", queues);
     } else {
         ds_put_format(out, "  configured: true\n  ifindex: %d\n"
                       "  xdp_mode: %s\n  xdp_prog_id: %"PRIu32"\n"
-                      "  n_rxq: %d\n", dev->ifindex,
+                      "  n_rxq: %d\n  offloaded_flows: %"PRIuSIZE"\n"
+                      "  offload_masks: %"PRIuSIZE"\n", dev->ifindex,
                       afzc_xdp_mode_name(dev->mode_in_use),
-                      afzc_xdp_prog_id(dev->xdp), dev->n_rxq);
+                      afzc_xdp_prog_id(dev->xdp), dev->n_rxq,
+                      afzc_xdp_n_flows(dev->xdp),
+                      afzc_xdp_n_masks(dev->xdp));
     }
     for (int q = 0; q < dev->n_rxq; q++) {
         struct afzc_counter c[AFZC_MAX_COUNTERS];
