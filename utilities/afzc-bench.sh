@@ -250,6 +250,9 @@ done
 
 start_ovs() {
     say "starting ovsdb-server and ovs-vswitchd in $ns_sw (logs in $run)..."
+    # A copy, so that a rebuild during the run changes nothing and profilers
+    # find the symbols of the binary that runs.
+    cp "$vswitchd" "$run/ovs-vswitchd" || exit 1
     "$ovs/ovsdb/ovsdb-tool" create "$run/conf.db" \
         "$ovs/vswitchd/vswitch.ovsschema" || exit 1
     in_ns "$ns_sw" "$ovs/ovsdb/ovsdb-server" "$run/conf.db" -vconsole:off \
@@ -259,7 +262,7 @@ start_ovs() {
         --detach --no-chdir || die "ovsdb-server did not start"
     vsctl --no-wait init
     vsctl --no-wait set Open_vSwitch . other_config:pmd-cpu-mask="$pmd_mask"
-    in_ns "$ns_sw" "$vswitchd" "unix:$run/db.sock" -vconsole:off \
+    in_ns "$ns_sw" "$run/ovs-vswitchd" "unix:$run/db.sock" -vconsole:off \
         --pidfile="$run/ovs-vswitchd.pid" \
         --log-file="$run/ovs-vswitchd.log" \
         --detach --no-chdir || die "ovs-vswitchd did not start"
@@ -315,7 +318,7 @@ afzc_counter() {
 }
 
 afzc_counters="rx_packets tx_packets tx_zerocopy tx_copied tx_dropped
-rx_dropped rx_ring_full rx_fill_empty_descs fill_empty"
+rx_dropped rx_ring_full rx_fill_ring_empty_descs fill_empty"
 
 # Records the afzc counters of b1 and b2 in $run/afzc-$1.txt.
 afzc_snapshot() {
@@ -392,6 +395,9 @@ describe() {
 
 [ "$ovs_needed" = yes ] && start_ovs
 "$vswitchd" --version | head -n 1 | sed 's/^/afzc-bench: /'
+if rev=$(git -C "$top" describe --always --dirty 2> /dev/null); then
+    say "afzc tree at $rev"
+fi
 say "generator on CPU $gen_cpu, PMD mask $pmd_mask, ${warmup}s warmup +" \
     "${seconds}s per measurement, best of $repeat, sizes: $sizes"
 # The numbers only mean something on an otherwise idle machine.
@@ -406,111 +412,110 @@ fi
 results=$run/results
 : > "$results"
 notes=$run/notes
-for cfg in $configs; do
-    reset_switch
-    redirect_pid=
-    case $cfg in
-        afzc) setup_ovs afzc > "$run/setup-$cfg.out" 2>&1 ;;
-        afzc-native) setup_ovs afzc options:xdp-mode=native \
-                         > "$run/setup-$cfg.out" 2>&1 ;;
-        afxdp-native) setup_ovs afxdp options:xdp-mode=native \
-                          > "$run/setup-$cfg.out" 2>&1 ;;
-        afxdp-generic) setup_ovs afxdp options:xdp-mode=generic \
-                           > "$run/setup-$cfg.out" 2>&1 ;;
-        system) setup_ovs system > "$run/setup-$cfg.out" 2>&1 ;;
-        bridge)
-            {
-                ip -n "$ns_sw" link add "$linux_br" type bridge &&
-                ip -n "$ns_sw" link set b1 master "$linux_br" &&
-                ip -n "$ns_sw" link set b2 master "$linux_br" &&
-                bridge -n "$ns_sw" fdb add "$mac_sink" dev b2 master static &&
-                ip -n "$ns_sw" link set "$linux_br" up
-            } > "$run/setup-$cfg.out" 2>&1 ;;
-        xdp|xsk)
-            # Started without in_ns so that $! is the tool itself (ip
-            # netns exec and taskset exec it), which SIGTERM stops cleanly.
-            if [ "$cfg" = xdp ]; then
-                ip netns exec "$ns_sw" "$bench" redirect --in b1 --out b2 \
-                    > "$run/redirect.out" 2>&1 &
-            else
-                ip netns exec "$ns_sw" taskset -c "$fwd_cpu" "$bench" xsk \
-                    --mode l2fwd --dev b1 --out b2 --xdp-mode generic \
-                    > "$run/redirect.out" 2>&1 &
-            fi
-            redirect_pid=$!
-            for i in $(seq 50); do
-                grep -q '^ready' "$run/redirect.out" && break
-                sleep 0.1
-            done
-            grep -q '^ready' "$run/redirect.out"
-            ;;
-    esac
-    if [ $? != 0 ]; then
-        warn "$cfg: setup failed: $(cat "$run/setup-$cfg.out" \
-              "$run/redirect.out" 2> /dev/null | tail -n 3)"
-        for size in $sizes; do
-            echo "$cfg $size" >> "$results"
-        done
-        echo "$cfg: setup failed, see $run/setup-$cfg.out" >> "$notes"
-        continue
-    fi
-    case $cfg in
-        afzc*)
-            # The mode best-effort resolved to.
-            mode=$(vsctl get Interface b1 status:xdp_mode 2> /dev/null)
-            echo "$cfg: b1 and b2 use XDP in ${mode:-unknown} mode" \
-                >> "$notes" ;;
-    esac
-    for size in $sizes; do
-        case $cfg in afzc*) afzc_snapshot "$cfg-$size-before" ;; esac
-        pps= all=
-        for r in $(seq "$repeat"); do
-            p=$(measure "$cfg" "$size")
-            all+=" ${p:--}"
-            if [ -n "$p" ] && { [ -z "$pps" ] || [ "$p" -gt "$pps" ]; }; then
-                pps=$p
-            fi
-        done
-        echo "$cfg $size ${pps:--}$all" >> "$results"
-        extra=
+# Each round runs every configuration once, so that whatever else the
+# machine does at some moment hits all of them alike.
+for round in $(seq "$repeat"); do
+    for cfg in $configs; do
+        reset_switch
+        redirect_pid=
         case $cfg in
-            afzc*)
-                afzc_snapshot "$cfg-$size-after"
-                extra="b2 tx_zerocopy=$(afzc_delta "$cfg-$size" b2 tx_zerocopy)"
-                extra+=" tx_copied=$(afzc_delta "$cfg-$size" b2 tx_copied)"
-                extra+=" tx_dropped=$(afzc_delta "$cfg-$size" b2 tx_dropped)"
-                extra+="; b1 rx_packets=$(afzc_delta "$cfg-$size" b1 rx_packets)"
-                extra+=" rx_ring_full=$(afzc_delta "$cfg-$size" b1 rx_ring_full)"
-                extra+=" rx_dropped=$(afzc_delta "$cfg-$size" b1 rx_dropped)"
-                echo "$cfg $size: $extra" >> "$notes"
+            afzc) setup_ovs afzc > "$run/setup-$cfg.out" 2>&1 ;;
+            afzc-native) setup_ovs afzc options:xdp-mode=native \
+                             > "$run/setup-$cfg.out" 2>&1 ;;
+            afxdp-native) setup_ovs afxdp options:xdp-mode=native \
+                              > "$run/setup-$cfg.out" 2>&1 ;;
+            afxdp-generic) setup_ovs afxdp options:xdp-mode=generic \
+                               > "$run/setup-$cfg.out" 2>&1 ;;
+            system) setup_ovs system > "$run/setup-$cfg.out" 2>&1 ;;
+            bridge)
+                {
+                    ip -n "$ns_sw" link add "$linux_br" type bridge &&
+                    ip -n "$ns_sw" link set b1 master "$linux_br" &&
+                    ip -n "$ns_sw" link set b2 master "$linux_br" &&
+                    bridge -n "$ns_sw" fdb add "$mac_sink" dev b2 master static &&
+                    ip -n "$ns_sw" link set "$linux_br" up
+                } > "$run/setup-$cfg.out" 2>&1 ;;
+            xdp|xsk)
+                # Started without in_ns so that $! is the tool itself (ip
+                # netns exec and taskset exec it), which SIGTERM stops cleanly.
+                if [ "$cfg" = xdp ]; then
+                    ip netns exec "$ns_sw" "$bench" redirect --in b1 --out b2 \
+                        > "$run/redirect.out" 2>&1 &
+                else
+                    ip netns exec "$ns_sw" taskset -c "$fwd_cpu" "$bench" xsk \
+                        --mode l2fwd --dev b1 --out b2 --xdp-mode generic \
+                        > "$run/redirect.out" 2>&1 &
+                fi
+                redirect_pid=$!
+                for i in $(seq 50); do
+                    grep -q '^ready' "$run/redirect.out" && break
+                    sleep 0.1
+                done
+                grep -q '^ready' "$run/redirect.out"
                 ;;
         esac
-        say "$(printf '%-14s %5s bytes: %s Mpps (runs:%s)' "$cfg" "$size" \
-               "$(mpps "$pps")" "$(for p in $all; do printf ' %s' "$(mpps "${p#-}")"; done)")"
-        if [ "$ovs_needed" = yes ] && ! vswitchd_alive; then
-            warn "ovs-vswitchd died; see $run/ovs-vswitchd.log"
-            echo "ovs-vswitchd died during $cfg $size" >> "$notes"
-            break 2
+        if [ $? != 0 ]; then
+            warn "$cfg: setup failed: $(cat "$run/setup-$cfg.out" \
+                  "$run/redirect.out" 2> /dev/null | tail -n 3)"
+            for size in $sizes; do
+                echo "$cfg $size -" >> "$results"
+            done
+            echo "$cfg: setup failed, see $run/setup-$cfg.out" >> "$notes"
+            continue
+        fi
+        case $round-$cfg in
+            1-afzc*)
+                # The mode best-effort resolved to.
+                mode=$(vsctl get Interface b1 status:xdp_mode 2> /dev/null)
+                echo "$cfg: b1 and b2 use XDP in ${mode:-unknown} mode" \
+                    >> "$notes" ;;
+        esac
+        for size in $sizes; do
+            tag=$cfg-$size-$round
+            case $cfg in afzc*) afzc_snapshot "$tag-before" ;; esac
+            pps=$(measure "$cfg" "$size")
+            echo "$cfg $size ${pps:--}" >> "$results"
+            case $cfg in
+                afzc*)
+                    afzc_snapshot "$tag-after"
+                    extra="b2 tx_zerocopy=$(afzc_delta "$tag" b2 tx_zerocopy)"
+                    extra+=" tx_copied=$(afzc_delta "$tag" b2 tx_copied)"
+                    extra+=" tx_dropped=$(afzc_delta "$tag" b2 tx_dropped)"
+                    extra+="; b1 rx_packets=$(afzc_delta "$tag" b1 rx_packets)"
+                    extra+=" rx_dropped=$(afzc_delta "$tag" b1 rx_dropped)"
+                    extra+=" (no fill: $(afzc_delta "$tag" b1 \
+                                         rx_fill_ring_empty_descs))"
+                    echo "$cfg $size run $round: $extra" >> "$notes"
+                    ;;
+            esac
+            say "$(printf 'run %s: %-14s %5s bytes: %s Mpps' "$round" "$cfg" \
+                   "$size" "$(mpps "$pps")")"
+            if [ "$ovs_needed" = yes ] && ! vswitchd_alive; then
+                warn "ovs-vswitchd died; see $run/ovs-vswitchd.log"
+                echo "ovs-vswitchd died during $cfg $size" >> "$notes"
+                break 3
+            fi
+        done
+        case $cfg in
+            afzc*)
+                # Frames still held inside the switch once traffic stopped.
+                sleep 0.5
+                appctl afzc/umem-show > "$run/umem-$cfg.txt" 2>&1
+                held=$(awk '$1 == "held:" { print $2 }' "$run/umem-$cfg.txt")
+                [ -n "$held" ] && [ "$held" != 0 ] \
+                    && echo "$cfg run $round: $held UMEM frames still held" \
+                            "after the traffic stopped" >> "$notes"
+                vsctl get Interface b2 statistics > "$run/stats-$cfg-b2.txt" 2>&1
+                vsctl get Interface b1 statistics > "$run/stats-$cfg-b1.txt" 2>&1
+                appctl afzc/show > "$run/afzc-show-$cfg-$round.txt" 2>&1
+                ;;
+        esac
+        if [ -n "$redirect_pid" ]; then
+            kill -TERM "$redirect_pid" 2> /dev/null
+            wait "$redirect_pid"
+            cp "$run/redirect.out" "$run/$cfg.out"
         fi
     done
-    case $cfg in
-        afzc*)
-            # Frames still held inside the switch once traffic stopped.
-            sleep 0.5
-            appctl afzc/umem-show > "$run/umem-$cfg.txt" 2>&1
-            held=$(awk '$1 == "held:" { print $2 }' "$run/umem-$cfg.txt")
-            [ -n "$held" ] && [ "$held" != 0 ] \
-                && echo "$cfg: $held UMEM frames still held after the" \
-                        "traffic stopped" >> "$notes"
-            vsctl get Interface b2 statistics > "$run/stats-$cfg-b2.txt" 2>&1
-            vsctl get Interface b1 statistics > "$run/stats-$cfg-b1.txt" 2>&1
-            ;;
-    esac
-    if [ -n "$redirect_pid" ]; then
-        kill -TERM "$redirect_pid" 2> /dev/null
-        wait "$redirect_pid"
-        cp "$run/redirect.out" "$run/$cfg.out"
-    fi
 done
 reset_switch
 
@@ -520,8 +525,13 @@ echo "Receive rate at the sink, Mpps (one UDP flow, b1 -> b2, best of $repeat" \
      "runs of ${seconds}s after ${warmup}s warmup)"
 echo
 awk -v sizes="$sizes" '
-    { key = $1 " " $2; pps[key] = ($3 == "-") ? "" : $3
-      if (!seen[$1]++) order[n++] = $1 }
+    {
+        key = $1 " " $2
+        if (!(key in pps)) pps[key] = ""
+        if ($3 != "-" && (pps[key] == "" || $3 + 0 > pps[key] + 0)) pps[key] = $3
+        runs[key] = runs[key] " " ($3 == "-" ? "-" : sprintf("%.3f", $3 / 1e6))
+        if (!seen[$1]++) order[n++] = $1
+    }
     function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "-" : sprintf("%.2f", a / b) }
     END {
         ns = split(sizes, sz, " ")
@@ -548,6 +558,10 @@ awk -v sizes="$sizes" '
                 printf " %10s", ratio(pps[c " " sz[i]], best[i])
             printf "\n"
         }
+        printf "\nEvery run, Mpps:\n"
+        for (r = 0; r < n; r++)
+            for (i = 1; i <= ns; i++)
+                printf "  %-14s %5s:%s\n", order[r], sz[i], runs[order[r] " " sz[i]]
     }' "$results" | tee "$run/table.txt"
 echo
 echo "/afzc: ratio to the afzc row; /afxdp: ratio to the better of the two"
