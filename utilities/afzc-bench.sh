@@ -146,7 +146,7 @@ stop_daemon() {
     local pidfile=$1 pid i
     pid=$(pid_from_file "$pidfile") || { rm -f "$pidfile"; return 0; }
     kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 50); do
+    for i in $(seq 300); do
         [ -d "/proc/$pid" ] || break
         sleep 0.1
     done
@@ -351,14 +351,16 @@ measure() {
         --warmup "$warmup" \
         --seconds "$seconds" > "$sink_out" 2>&1 &
     sink_pid=$!
-    for i in $(seq 50); do
+    # Attaching takes a fraction of a second on an idle machine, but can take
+    # seconds when other work keeps RCU grace periods long.
+    for i in $(seq 300); do
         grep -q '^ready' "$sink_out" 2> /dev/null && break
         sleep 0.1
     done
     if ! grep -q '^ready' "$sink_out"; then
         kill "$sink_pid" 2> /dev/null
         wait "$sink_pid" 2> /dev/null
-        warn "$tag: the sink did not start: $(cat "$sink_out")"
+        warn "$tag: the sink did not start in 30 s: $(cat "$sink_out")"
         return
     fi
     # The generator is stopped as soon as the sink is done; --seconds only
@@ -447,7 +449,7 @@ for round in $(seq "$repeat"); do
                         > "$run/redirect.out" 2>&1 &
                 fi
                 redirect_pid=$!
-                for i in $(seq 50); do
+                for i in $(seq 300); do
                     grep -q '^ready' "$run/redirect.out" && break
                     sleep 0.1
                 done
