@@ -3,4 +3,5 @@
 
 EXTRA_DIST += \
 	Documentation/intro/install/afzc.rst \
-	Documentation/topics/afzc.rst
+	Documentation/topics/afzc.rst \
+	Documentation/topics/afzc-offload.rst
