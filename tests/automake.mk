@@ -47,7 +47,10 @@ AFZC_TESTSUITE_AT = \
 AFZC_SYSTEM_TESTSUITE_AT = \
 	tests/system-afzc-testsuite.at \
 	tests/system-afzc-macros.at \
-	tests/system-afzc.at
+	tests/system-afzc.at \
+	tests/system-afzc-offload.at \
+	tests/afzc-xdp-flows.py \
+	tests/afzc-send.py
 
 AFZC_TRAFFIC_TESTSUITE_AT = \
 	tests/system-afzc-traffic-testsuite.at \
