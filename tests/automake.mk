@@ -61,6 +61,7 @@ EXTRA_DIST += \
 	$(AFZC_TESTSUITE_AT) \
 	$(AFZC_SYSTEM_TESTSUITE_AT) \
 	$(AFZC_TRAFFIC_TESTSUITE_AT) \
+	tests/afzc-isolate.sh \
 	tests/atlocal.in
 
 # tests/package.m4 comes first in the include path: autom4te reads a
@@ -109,25 +110,13 @@ check-afzc-unit: all $(AFZC_TESTSUITE) tests/atconfig tests/atlocal
 	$(SHELL) '$(AFZC_TESTSUITE)' -C tests \
 	  AUTOTEST_PATH='$(AFZC_AUTOTEST_PATH)' $(TESTSUITEFLAGS)
 
-# The system suites run in a network namespace of their own when they can
-# (root with "ip netns"): the netdev datapath's ovs-netdev and br0 devices
-# and every veth of the tests are then out of the way of any other Open
-# vSwitch on the host, and the host's uplinks are out of reach of the
-# tests.  AFZC_CHECK_NETNS=no runs them in the current namespace instead.
-AFZC_CHECK_NETNS = yes
-AFZC_SYSTEM_SUITE_CMD = $(SHELL) "$$suite" -C tests \
-	AUTOTEST_PATH='$(AFZC_AUTOTEST_PATH)' $(TESTSUITEFLAGS) -j1
+# The system suites run in namespaces of their own (see
+# tests/afzc-isolate.sh); AFZC_ISOLATE=no runs them in the current ones.
 AFZC_RUN_SYSTEM_SUITE = \
-	ns=afzc-check-$$$$; \
-	if test '$(AFZC_CHECK_NETNS)' = yes && ip netns add $$ns 2>/dev/null; \
-	then \
-	  trap "ip netns del $$ns" 0; \
-	  echo "$$suite: running in network namespace $$ns"; \
-	  ip netns exec $$ns ip link set dev lo up && \
-	  ip netns exec $$ns $(AFZC_SYSTEM_SUITE_CMD); \
-	else \
-	  $(AFZC_SYSTEM_SUITE_CMD); \
-	fi
+	AFZC_ISOLATE='$(AFZC_ISOLATE)' $(SHELL) '$(srcdir)/tests/afzc-isolate.sh' \
+	  $(SHELL) "$$suite" -C tests AUTOTEST_PATH='$(AFZC_AUTOTEST_PATH)' \
+	  $(TESTSUITEFLAGS) -j1
+AFZC_ISOLATE = yes
 
 # System tests: root, one at a time (they share device names).
 check-afzc: all $(AFZC_SYSTEM_TESTSUITE) tests/atconfig tests/atlocal
