@@ -35,8 +35,8 @@
 #   --sizes=LIST    frame sizes in bytes, FCS included (default: 64 1500)
 #   --seconds=N     length of each measurement (default: 5)
 #   --warmup=N      traffic before each measurement starts (default: 1)
-#   --repeat=N      measure each configuration and size N times in a row
-#                   and report the best (default: 2)
+#   --repeat=N      rounds: each round measures every configuration and
+#                   size once; the best round is reported (default: 2)
 #   --pmd-mask=MASK other_config:pmd-cpu-mask (default: 0x2)
 #   --gen-cpu=N     CPU the generator is pinned to (default: 0)
 #   --dir=DIR       run directory for databases, logs and raw results
