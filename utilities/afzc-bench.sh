@@ -199,7 +199,8 @@ done 2> /dev/null
 [ -n "$fwd_cpu" ] || die "--pmd-mask: '$pmd_mask' names no CPU"
 
 teardown
-rm -f "$run"/*.log "$run"/*.pid "$run"/*.out "$run"/*.txt "$run/conf.db" \
+rm -f "$run"/*.log "$run"/*.pid "$run"/*.out "$run"/*.txt "$run"/eff-* \
+      "$run/conf.db" \
       "$run/.conf.db.~lock~" "$run/results" "$run/notes"
 mkdir -p "$OVS_SYSCONFDIR"
 
@@ -371,10 +372,45 @@ measure() {
         --src-mac "$mac_gen" --dst-mac "$mac_sink" \
         --src-ip "$ip_gen" --dst-ip "$ip_sink" > "$gen_out" 2>&1 &
     gen_pid=$!
+    case $cfg in
+        afzc*|afxdp*|system) cpu_probe "$tag" ;;
+    esac
     wait "$sink_pid"
     kill -TERM "$gen_pid" 2> /dev/null
     wait "$gen_pid" || warn "$tag: the generator failed: $(cat "$gen_out")"
     sed -n 's/.*rx_pps=\([0-9]*\).*/\1/p' "$sink_out" | tail -n 1
+}
+
+# CPU time, in clock ticks, of ovs-vswitchd: all its threads, including
+# the kernel work they do in system calls (for AF_XDP ports, transmitting).
+vswitchd_ticks() {
+    local pid
+    pid=$(pid_from_file "$run/ovs-vswitchd.pid") || return 1
+    awk '{ print $14 + $15 }' "/proc/$pid/stat"
+}
+
+# Packets that OpenFlow port 2 (b2) has transmitted.
+b2_tx_packets() {
+    ofctl dump-ports br0 2 2> /dev/null \
+        | sed -n 's/.*tx pkts=\([0-9]*\).*/\1/p' | head -n 1
+}
+
+# While traffic runs, measures how many packets ovs-vswitchd forwards per
+# second of CPU time it gets, which holds up better than the packet rate
+# when other work competes for the CPUs.  Writes packets per CPU-second to
+# $run/eff-$1; the window lies within the sink's measurement.
+cpu_probe() {
+    local out=$run/eff-$1 t0 t1 n0 n1 hz
+    rm -f "$out"
+    [ "$seconds" -ge 2 ] || return 0
+    hz=$(getconf CLK_TCK)
+    sleep "$warmup"
+    sleep 0.5
+    t0=$(vswitchd_ticks) && n0=$(b2_tx_packets) || return 0
+    sleep $((seconds - 1))
+    t1=$(vswitchd_ticks) && n1=$(b2_tx_packets) || return 0
+    [ -n "$n0" ] && [ -n "$n1" ] && [ "$t1" -gt "$t0" ] || return 0
+    echo $(( (n1 - n0) * hz / (t1 - t0) )) > "$out"
 }
 
 # Formats packets per second $1 as Mpps.
@@ -476,7 +512,8 @@ for round in $(seq "$repeat"); do
             tag=$cfg-$size-$round
             case $cfg in afzc*) afzc_snapshot "$tag-before" ;; esac
             pps=$(measure "$cfg" "$size")
-            echo "$cfg $size ${pps:--}" >> "$results"
+            eff=$(cat "$run/eff-$cfg-$size" 2> /dev/null)
+            echo "$cfg $size ${pps:--} ${eff:--}" >> "$results"
             case $cfg in
                 afzc*)
                     afzc_snapshot "$tag-after"
@@ -491,7 +528,7 @@ for round in $(seq "$repeat"); do
                     ;;
             esac
             say "$(printf 'run %s: %-14s %5s bytes: %s Mpps' "$round" "$cfg" \
-                   "$size" "$(mpps "$pps")")"
+                   "$size" "$(mpps "$pps")")${eff:+ ($(mpps "$eff") Mpps per CPU-second)}"
             if [ "$ovs_needed" = yes ] && ! vswitchd_alive; then
                 warn "ovs-vswitchd died; see $run/ovs-vswitchd.log"
                 echo "ovs-vswitchd died during $cfg $size" >> "$notes"
@@ -531,6 +568,7 @@ awk -v sizes="$sizes" '
         key = $1 " " $2
         if (!(key in pps)) pps[key] = ""
         if ($3 != "-" && (pps[key] == "" || $3 + 0 > pps[key] + 0)) pps[key] = $3
+        if (NF >= 4 && $4 != "-") { effsum[key] += $4; effn[key]++ }
         runs[key] = runs[key] " " ($3 == "-" ? "-" : sprintf("%.3f", $3 / 1e6))
         if (!seen[$1]++) order[n++] = $1
     }
@@ -560,6 +598,24 @@ awk -v sizes="$sizes" '
                 printf " %10s", ratio(pps[c " " sz[i]], best[i])
             printf "\n"
         }
+        header = 0
+        for (r = 0; r < n; r++) {
+            c = order[r]
+            line = sprintf("%-14s", c); any = 0
+            for (i = 1; i <= ns; i++) {
+                k = c " " sz[i]
+                if (effn[k]) { any = 1; line = line sprintf(" %8.3f", effsum[k] / effn[k] / 1e6) }
+                else line = line sprintf(" %8s", "-")
+            }
+            if (!any) continue
+            if (!header++) {
+                printf "\nMpps per CPU-second of ovs-vswitchd (mean of the runs):\n"
+                printf "%-14s", "config"
+                for (i = 1; i <= ns; i++) printf " %8s", sz[i] "B"
+                printf "\n"
+            }
+            print line
+        }
         printf "\nEvery run, Mpps:\n"
         for (r = 0; r < n; r++)
             for (i = 1; i <= ns; i++)
@@ -567,7 +623,9 @@ awk -v sizes="$sizes" '
     }' "$results" | tee "$run/table.txt"
 echo
 echo "/afzc: ratio to the afzc row; /afxdp: ratio to the better of the two"
-echo "OVS afxdp rows at that size."
+echo "OVS afxdp rows at that size.  Mpps per CPU-second: packets ovs-vswitchd"
+echo "sent on b2 per second of CPU time it got, system calls included; less"
+echo "sensitive than Mpps to other work competing for the CPUs."
 for cfg in $configs; do
     printf '  %-14s %s\n' "$cfg" "$(describe "$cfg")"
 done
