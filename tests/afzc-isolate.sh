@@ -28,6 +28,9 @@ fi
 exec unshare --mount --net --propagation private -- /bin/sh -c '
     # sysfs shows the network devices of the namespace that mounts it.
     mount -t sysfs afzc-sysfs /sys || exit 1
+    # The new sysfs hides the BPF file system that "ip" loads programs
+    # with (tests attach programs of their own); mount one again.
+    mount -t bpf afzc-bpffs /sys/fs/bpf 2>/dev/null
     mkdir -p /run/netns || exit 1
     mount -t tmpfs -o mode=0755 afzc-netns /run/netns || exit 1
     ip link set dev lo up || exit 1
