@@ -14,6 +14,9 @@
 #
 #   afzc           OVS userspace datapath, afzc ports, default options
 #   afzc-native    same, options:xdp-mode=native
+#   afzc-offload   afzc ports, default options, other_config:hw-offload=true:
+#                  the flow runs in the ports' XDP programs
+#   afzc-offload-native  same, options:xdp-mode=native
 #   afxdp-native   OVS userspace datapath, OVS afxdp ports, xdp-mode=native
 #   afxdp-generic  OVS userspace datapath, OVS afxdp ports, xdp-mode=generic
 #   system         OVS userspace datapath, plain (system) ports
@@ -59,7 +62,8 @@ ovs=${AFZC_OVS_DIR:-$top/deps/ovs}
 bench=$top/utilities/ovs-afzc-bench
 vswitchd=$top/vswitchd/ovs-vswitchd
 run=/tmp/afzc-bench
-all_configs="afzc afzc-native afxdp-native afxdp-generic system xsk bridge xdp"
+all_configs="afzc afzc-native afzc-offload afzc-offload-native \
+afxdp-native afxdp-generic system xsk bridge xdp"
 configs=$all_configs
 sizes="64 1500"
 seconds=5
@@ -263,12 +267,33 @@ start_ovs() {
         --detach --no-chdir || die "ovsdb-server did not start"
     vsctl --no-wait init
     vsctl --no-wait set Open_vSwitch . other_config:pmd-cpu-mask="$pmd_mask"
+    start_vswitchd
+}
+
+start_vswitchd() {
     in_ns "$ns_sw" "$run/ovs-vswitchd" "unix:$run/db.sock" -vconsole:off \
         --pidfile="$run/ovs-vswitchd.pid" \
         --log-file="$run/ovs-vswitchd.log" \
         --detach --no-chdir || die "ovs-vswitchd did not start"
     pid_from_file "$run/ovs-vswitchd.pid" > /dev/null \
         || die "ovs-vswitchd did not start; see $run/ovs-vswitchd.log"
+}
+
+# Restarts ovs-vswitchd with other_config:hw-offload set to $1 (true or
+# false), which it reads only when it starts.  The afzc-offload rows need
+# it on; the others run without it, as they would by default.
+offload=false
+set_offload() {
+    [ "$offload" = "$1" ] && return 0
+    reset_switch
+    stop_daemon "$run/ovs-vswitchd.pid"
+    if [ "$1" = true ]; then
+        vsctl --no-wait set Open_vSwitch . other_config:hw-offload=true
+    else
+        vsctl --no-wait remove Open_vSwitch . other_config hw-offload
+    fi
+    start_vswitchd
+    offload=$1
 }
 
 vswitchd_alive() {
@@ -373,6 +398,7 @@ measure() {
         --src-ip "$ip_gen" --dst-ip "$ip_sink" > "$gen_out" 2>&1 &
     gen_pid=$!
     case $cfg in
+        afzc-offload*) ;;       # Offloaded packets bypass the sockets.
         afzc*|afxdp*|system) cpu_probe "$tag" ;;
     esac
     wait "$sink_pid"
@@ -422,6 +448,8 @@ describe() {
     case $1 in
         afzc) echo "OVS netdev, afzc ports (default: xdp-mode=best-effort)" ;;
         afzc-native) echo "OVS netdev, afzc ports, xdp-mode=native" ;;
+        afzc-offload) echo "afzc ports, hw-offload=true: flow runs in XDP" ;;
+        afzc-offload-native) echo "same, xdp-mode=native" ;;
         afxdp-native) echo "OVS netdev, OVS afxdp ports, xdp-mode=native" ;;
         afxdp-generic) echo "OVS netdev, OVS afxdp ports, xdp-mode=generic" ;;
         system) echo "OVS netdev, system (AF_PACKET) ports" ;;
@@ -455,8 +483,15 @@ notes=$run/notes
 for round in $(seq "$repeat"); do
     for cfg in $configs; do
         reset_switch
+        case $cfg in
+            afzc-offload*) set_offload true ;;
+            afzc*|afxdp*|system) set_offload false ;;
+        esac
         redirect_pid=
         case $cfg in
+            afzc-offload) setup_ovs afzc > "$run/setup-$cfg.out" 2>&1 ;;
+            afzc-offload-native) setup_ovs afzc options:xdp-mode=native \
+                                     > "$run/setup-$cfg.out" 2>&1 ;;
             afzc) setup_ovs afzc > "$run/setup-$cfg.out" 2>&1 ;;
             afzc-native) setup_ovs afzc options:xdp-mode=native \
                              > "$run/setup-$cfg.out" 2>&1 ;;
@@ -517,6 +552,14 @@ for round in $(seq "$repeat"); do
             case $cfg in
                 afzc*)
                     afzc_snapshot "$tag-after"
+                    case $cfg in
+                        afzc-offload*)
+                            flows=$(appctl dpctl/dump-flows -m 2> /dev/null \
+                                    | grep -c 'offloaded:yes')
+                            echo "$cfg $size run $round: ${flows:-0}" \
+                                 "datapath flows offloaded to XDP" >> "$notes"
+                            ;;
+                    esac
                     extra="b2 tx_zerocopy=$(afzc_delta "$tag" b2 tx_zerocopy)"
                     extra+=" tx_copied=$(afzc_delta "$tag" b2 tx_copied)"
                     extra+=" tx_dropped=$(afzc_delta "$tag" b2 tx_dropped)"
@@ -527,7 +570,7 @@ for round in $(seq "$repeat"); do
                     echo "$cfg $size run $round: $extra" >> "$notes"
                     ;;
             esac
-            say "$(printf 'run %s: %-14s %5s bytes: %s Mpps' "$round" "$cfg" \
+            say "$(printf 'run %s: %-20s %5s bytes: %s Mpps' "$round" "$cfg" \
                    "$size" "$(mpps "$pps")")${eff:+ ($(mpps "$eff") Mpps per CPU-second)}"
             if [ "$ovs_needed" = yes ] && ! vswitchd_alive; then
                 warn "ovs-vswitchd died; see $run/ovs-vswitchd.log"
@@ -575,7 +618,7 @@ awk -v sizes="$sizes" '
     function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "-" : sprintf("%.2f", a / b) }
     END {
         ns = split(sizes, sz, " ")
-        printf "%-14s", "config"
+        printf "%-20s", "config"
         for (i = 1; i <= ns; i++) printf " %8s", sz[i] "B"
         for (i = 1; i <= ns; i++) printf " %9s", "/afzc@" sz[i]
         for (i = 1; i <= ns; i++) printf " %10s", "/afxdp@" sz[i]
@@ -587,7 +630,7 @@ awk -v sizes="$sizes" '
         }
         for (r = 0; r < n; r++) {
             c = order[r]
-            printf "%-14s", c
+            printf "%-20s", c
             for (i = 1; i <= ns; i++) {
                 p = pps[c " " sz[i]]
                 printf " %8s", p == "" ? "-" : sprintf("%.3f", p / 1e6)
@@ -601,7 +644,7 @@ awk -v sizes="$sizes" '
         header = 0
         for (r = 0; r < n; r++) {
             c = order[r]
-            line = sprintf("%-14s", c); any = 0
+            line = sprintf("%-20s", c); any = 0
             for (i = 1; i <= ns; i++) {
                 k = c " " sz[i]
                 if (effn[k]) { any = 1; line = line sprintf(" %8.3f", effsum[k] / effn[k] / 1e6) }
@@ -610,7 +653,7 @@ awk -v sizes="$sizes" '
             if (!any) continue
             if (!header++) {
                 printf "\nMpps per CPU-second of ovs-vswitchd (mean of the runs):\n"
-                printf "%-14s", "config"
+                printf "%-20s", "config"
                 for (i = 1; i <= ns; i++) printf " %8s", sz[i] "B"
                 printf "\n"
             }
@@ -619,7 +662,7 @@ awk -v sizes="$sizes" '
         printf "\nEvery run, Mpps:\n"
         for (r = 0; r < n; r++)
             for (i = 1; i <= ns; i++)
-                printf "  %-14s %5s:%s\n", order[r], sz[i], runs[order[r] " " sz[i]]
+                printf "  %-20s %5s:%s\n", order[r], sz[i], runs[order[r] " " sz[i]]
     }' "$results" | tee "$run/table.txt"
 echo
 echo "/afzc: ratio to the afzc row; /afxdp: ratio to the better of the two"
@@ -627,7 +670,7 @@ echo "OVS afxdp rows at that size.  Mpps per CPU-second: packets ovs-vswitchd"
 echo "sent on b2 per second of CPU time it got, system calls included; less"
 echo "sensitive than Mpps to other work competing for the CPUs."
 for cfg in $configs; do
-    printf '  %-14s %s\n' "$cfg" "$(describe "$cfg")"
+    printf '  %-20s %s\n' "$cfg" "$(describe "$cfg")"
 done
 if [ -s "$notes" ]; then
     echo
