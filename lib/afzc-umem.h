@@ -52,9 +52,10 @@ struct smap;
 #define AFZC_FRAME_SIZE 4096
 #define AFZC_FRAME_SHIFT 12
 
-/* Default number of frames in the UMEM (64 MiB), and the bounds of
+/* Default number of frames in the UMEM (128 MiB: eight queues with full
+ * fill rings and backed-up rx rings fit), and the bounds of
  * other_config:afzc-umem-frames. */
-#define AFZC_UMEM_DEFAULT_FRAMES 16384
+#define AFZC_UMEM_DEFAULT_FRAMES 32768
 #define AFZC_UMEM_MIN_FRAMES 1024
 #define AFZC_UMEM_MAX_FRAMES (1u << 20)
 

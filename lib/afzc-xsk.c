@@ -37,8 +37,12 @@ VLOG_DEFINE_THIS_MODULE(afzc_xsk);
 #define SOL_XDP 283
 #endif
 
-/* Frames each fill ring is kept stocked with. */
-#define AFZC_FILL_TARGET (AFZC_RING_SIZE / 2)
+/* Most frames one queue may have in its fill and rx rings together: the
+ * fill ring itself is kept full (the kernel drops a frame when it finds the
+ * fill ring empty, however many frames wait in the rx ring), but a queue
+ * whose rx ring backs up must not take the shared UMEM from the others, so
+ * a queue also takes at most an eighth of the UMEM. */
+#define AFZC_QUEUE_RX_FRAMES (AFZC_RING_SIZE + AFZC_RING_SIZE / 2)
 
 /* Where the kernel puts received data in a frame, and where copied packets
  * are put for transmission: after the XDP headroom, like received ones. */
@@ -63,6 +67,7 @@ struct afzc_xsk {
     struct xsk_ring_cons rx;
     struct xsk_ring_prod fill;
     struct afzc_stash rx_stash;
+    uint32_t rx_cap;            /* Most frames in fill + rx rings. */
     uint64_t fill_posted;       /* Frames ever put in the fill ring. */
     uint64_t rx_taken;          /* Frames ever taken from the rx ring. */
 
@@ -117,21 +122,24 @@ afzc_xsk_map_ring(struct afzc_xsk *xsk, int idx, const struct xdp_ring_offset
     return 0;
 }
 
-/* Puts frames into the fill ring of 'xsk' until it holds AFZC_FILL_TARGET
- * frames that the kernel can receive into. */
-static void
+/* Tops up the fill ring of 'xsk' with free frames, at most a stash batch at
+ * a time, within the queue's 'rx_cap'.  Returns the number of frames
+ * added. */
+static uint32_t
 afzc_xsk_refill(struct afzc_xsk *xsk)
 {
     uint64_t addrs[AFZC_STASH_BATCH];
     uint32_t in_flight = xsk->fill_posted - xsk->rx_taken;
     uint32_t want, got, idx;
 
-    if (in_flight >= AFZC_FILL_TARGET - NETDEV_MAX_BURST) {
-        return;
+    if (in_flight + NETDEV_MAX_BURST / 2 > xsk->rx_cap) {
+        return 0;
     }
-    want = MIN(AFZC_FILL_TARGET - in_flight, AFZC_STASH_BATCH);
-    if (xsk_ring_prod__reserve(&xsk->fill, want, &idx) != want) {
-        return;
+    want = MIN(xsk->rx_cap - in_flight, AFZC_STASH_BATCH);
+    want = MIN(want, xsk_prod_nb_free(&xsk->fill, want));
+    if (want < NETDEV_MAX_BURST / 2
+        || xsk_ring_prod__reserve(&xsk->fill, want, &idx) != want) {
+        return 0;
     }
     got = afzc_stash_take(xsk->umem, &xsk->rx_stash, addrs, want);
     if (got < want) {
@@ -140,11 +148,11 @@ afzc_xsk_refill(struct afzc_xsk *xsk)
         xsk->fill.cached_prod -= want - got;
     }
     for (uint32_t i = 0; i < got; i++) {
-        *xsk_ring_prod__fill_addr(&xsk->fill, idx + i)
-            = addrs[i];
+        *xsk_ring_prod__fill_addr(&xsk->fill, idx + i) = addrs[i];
     }
     xsk_ring_prod__submit(&xsk->fill, got);
     xsk->fill_posted += got;
+    return got;
 }
 
 /* Opens an AF_XDP socket on queue 'queue' of the device with 'ifindex',
@@ -167,6 +175,7 @@ afzc_xsk_open(struct afzc_umem *umem, int ifindex, uint32_t queue,
     xsk->ifindex = ifindex;
     xsk->queue = queue;
     xsk->use_need_wakeup = use_need_wakeup;
+    xsk->rx_cap = MIN(AFZC_QUEUE_RX_FRAMES, afzc_umem_n_frames(umem) / 8);
     xsk->fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
     if (xsk->fd < 0) {
         error = errno;
@@ -238,14 +247,8 @@ afzc_xsk_open(struct afzc_umem *umem, int ifindex, uint32_t queue,
         xnanosleep(10 * 1000 * 1000);
     }
 
-    afzc_xsk_refill(xsk);
-    while (xsk->fill_posted < AFZC_FILL_TARGET - NETDEV_MAX_BURST) {
-        uint64_t before = xsk->fill_posted;
-
-        afzc_xsk_refill(xsk);
-        if (xsk->fill_posted == before) {
-            break;
-        }
+    while (afzc_xsk_refill(xsk)) {
+        continue;
     }
 
     ovs_mutex_lock(&afzc_xsks_mutex);
@@ -327,6 +330,14 @@ afzc_xsk_tx_pending(const struct afzc_xsk *xsk)
 {
     return __atomic_load_n(xsk->tx.consumer, __ATOMIC_ACQUIRE)
            != xsk->tx.cached_prod;
+}
+
+/* Returns true if 'xsk' has transmitted frames whose completions have not
+ * been reaped.  Read without the tx lock, as a hint for idle moments. */
+bool
+afzc_xsk_tx_outstanding(const struct afzc_xsk *xsk)
+{
+    return xsk->tx_posted != xsk->comp_taken;
 }
 
 /* Reaps completions of 'xsk' and pushes out whatever its tx ring still

@@ -73,6 +73,7 @@ int afzc_xsk_fd(const struct afzc_xsk *);
 int afzc_xsk_recv(struct afzc_xsk *, struct dp_packet_batch *);
 void afzc_xsk_send(struct afzc_xsk *, struct dp_packet_batch *);
 bool afzc_xsk_tx_pending(const struct afzc_xsk *);
+bool afzc_xsk_tx_outstanding(const struct afzc_xsk *);
 void afzc_xsk_tx_reap(struct afzc_xsk *);
 
 void afzc_xsk_get_stats(const struct afzc_xsk *, struct afzc_xsk_stats *);

@@ -1050,7 +1050,8 @@ netdev_afzc_rxq_recv(struct netdev_rxq *rxq, struct dp_packet_batch *batch,
         return EAGAIN;
     }
     error = afzc_xsk_recv(dev->xsks[qid], batch);
-    if (error == EAGAIN && !ovs_spin_trylock(&dev->tx_locks[qid].lock)) {
+    if (error == EAGAIN && afzc_xsk_tx_outstanding(dev->xsks[qid])
+        && !ovs_spin_trylock(&dev->tx_locks[qid].lock)) {
         afzc_xsk_tx_reap(dev->xsks[qid]);
         ovs_spin_unlock(&dev->tx_locks[qid].lock);
     }
