@@ -520,10 +520,15 @@ for round in $(seq "$repeat"); do
                         > "$run/redirect.out" 2>&1 &
                 fi
                 redirect_pid=$!
+                t0=$SECONDS
                 for i in $(seq 300); do
                     grep -q '^ready' "$run/redirect.out" && break
                     sleep 0.1
                 done
+                if [ $((SECONDS - t0)) -gt 3 ]; then
+                    echo "$cfg run $round: the forwarder took" \
+                         "$((SECONDS - t0)) s to start" >> "$notes"
+                fi
                 grep -q '^ready' "$run/redirect.out"
                 ;;
         esac
@@ -534,6 +539,10 @@ for round in $(seq "$repeat"); do
                 echo "$cfg $size -" >> "$results"
             done
             echo "$cfg: setup failed, see $run/setup-$cfg.out" >> "$notes"
+            if [ -n "$redirect_pid" ]; then
+                kill -TERM "$redirect_pid" 2> /dev/null
+                wait "$redirect_pid"
+            fi
             continue
         fi
         case $round-$cfg in
