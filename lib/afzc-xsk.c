@@ -130,13 +130,15 @@ afzc_xsk_refill(struct afzc_xsk *xsk)
 {
     uint64_t addrs[AFZC_STASH_BATCH];
     uint32_t in_flight = xsk->fill_posted - xsk->rx_taken;
-    uint32_t want, got, idx;
+    uint32_t want, room, got, idx;
 
     if (in_flight + NETDEV_MAX_BURST / 2 > xsk->rx_cap) {
         return 0;
     }
     want = MIN(xsk->rx_cap - in_flight, AFZC_STASH_BATCH);
-    want = MIN(want, xsk_prod_nb_free(&xsk->fill, want));
+    /* Evaluated once: the kernel moves the ring's consumer meanwhile. */
+    room = xsk_prod_nb_free(&xsk->fill, want);
+    want = MIN(want, room);
     if (want < NETDEV_MAX_BURST / 2
         || xsk_ring_prod__reserve(&xsk->fill, want, &idx) != want) {
         return 0;

@@ -18,3 +18,7 @@ lib_libafzc_la_SOURCES = \
 	lib/netdev-offload-afzc.h
 nodist_lib_libafzc_la_SOURCES = $(BPF_SKELS)
 DISTCLEANFILES += lib/afzc-ovs-config.h
+
+# The skeleton headers are generated: objects that include them must wait
+# for them even when a single target, not "all", is made.
+$(lib_libafzc_la_OBJECTS): $(BPF_SKELS)
