@@ -77,6 +77,7 @@ struct afzc_xsk {
     struct afzc_stash tx_stash;
     uint64_t tx_posted;         /* Frames ever put in the tx ring. */
     uint64_t comp_taken;        /* Frames ever taken from the comp ring. */
+    uint64_t tx_posted_seen;    /* 'tx_posted' at the last idle reap. */
 
     struct afzc_xsk_stats stats;
     struct afzc_xsk_map maps[4];
@@ -342,15 +343,20 @@ afzc_xsk_tx_outstanding(const struct afzc_xsk *xsk)
     return xsk->tx_posted != xsk->comp_taken;
 }
 
-/* Reaps completions of 'xsk' and pushes out whatever its tx ring still
- * holds.  For idle moments: the caller must own the tx side. */
+/* Reaps completions of 'xsk' and, if nothing was sent since the previous
+ * call, pushes out whatever its tx ring still holds: while packets keep
+ * coming, the sends themselves kick the kernel, and a kick on every idle
+ * poll would cost a system call each.  For idle moments: the caller must
+ * own the tx side. */
 void
 afzc_xsk_tx_reap(struct afzc_xsk *xsk)
 {
     if (xsk->tx_posted != xsk->comp_taken) {
-        if (afzc_xsk_tx_pending(xsk)) {
+        if (xsk->tx_posted == xsk->tx_posted_seen
+            && afzc_xsk_tx_pending(xsk)) {
             afzc_xsk_kick(xsk);
         }
+        xsk->tx_posted_seen = xsk->tx_posted;
         afzc_xsk_reap(xsk);
     }
 }
