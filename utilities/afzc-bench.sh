@@ -126,49 +126,15 @@ done
 mkdir -p "$run" || die "cannot create $run"
 run=$(cd "$run" && pwd)
 
-export OVS_RUNDIR=$run OVS_LOGDIR=$run OVS_DBDIR=$run
-export OVS_SYSCONFDIR=$run/etc
-vsctl() { "$ovs/utilities/ovs-vsctl" --db="unix:$run/db.sock" --timeout=30 "$@"; }
-ofctl() { "$ovs/utilities/ovs-ofctl" "$@"; }
-appctl() { "$ovs/utilities/ovs-appctl" --timeout=30 "$@"; }
-in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
-
-# Prints the pid in pidfile $1 if that process is alive and was started
-# with that pidfile (so a recycled pid is never taken for it).
-pid_from_file() {
-    local pidfile=$1 pid
-    [ -f "$pidfile" ] || return 1
-    pid=$(cat "$pidfile" 2>/dev/null) || return 1
-    case $pid in ''|*[!0-9]*) return 1 ;; esac
-    [ -r "/proc/$pid/cmdline" ] || return 1
-    tr '\0' '\n' < "/proc/$pid/cmdline" | grep -qxF -- "--pidfile=$pidfile" \
-        || return 1
-    echo "$pid"
-}
-
-stop_daemon() {
-    local pidfile=$1 pid i
-    pid=$(pid_from_file "$pidfile") || { rm -f "$pidfile"; return 0; }
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 300); do
-        [ -d "/proc/$pid" ] || break
-        sleep 0.1
-    done
-    if [ -d "/proc/$pid" ]; then
-        warn "pid $pid ($pidfile) ignored SIGTERM; killing it"
-        kill -KILL "$pid" 2>/dev/null || true
-        sleep 0.2
-    fi
-    rm -f "$pidfile"
-}
+. "$top/utilities/afzc-lib.sh"
 
 # Removes everything: the daemons (by their pidfiles), any process still in
 # one of the namespaces (only ours: they are named afzcb-*), and the
 # namespaces, which takes the veths, the bridge and XDP programs along.
 teardown() {
     local ns pid
-    stop_daemon "$run/ovs-vswitchd.pid"
-    stop_daemon "$run/ovsdb-server.pid"
+    stop_daemon "$run/ovs-vswitchd.pid" 300
+    stop_daemon "$run/ovsdb-server.pid" 300
     for ns in "$ns_gen" "$ns_sink" "$ns_sw"; do
         if ip netns list 2> /dev/null | grep -qw -- "^$ns"; then
             for pid in $(ip netns pids "$ns" 2>/dev/null); do
@@ -286,7 +252,7 @@ offload=false
 set_offload() {
     [ "$offload" = "$1" ] && return 0
     reset_switch
-    stop_daemon "$run/ovs-vswitchd.pid"
+    stop_daemon "$run/ovs-vswitchd.pid" 300
     if [ "$1" = true ]; then
         vsctl --no-wait set Open_vSwitch . other_config:hw-offload=true
     else

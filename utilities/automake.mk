@@ -9,5 +9,6 @@
 
 dist_noinst_SCRIPTS = \
 	utilities/afzc-build.sh \
+	utilities/afzc-lib.sh \
 	utilities/afzc-sandbox.sh \
 	utilities/afzc-test.sh

@@ -1,0 +1,47 @@
+# afzc-lib.sh -- shell functions shared by the afzc utilities that run a
+# private Open vSwitch (afzc-sandbox.sh, afzc-bench.sh).  Sourced, not run.
+#
+# The sourcing script sets $ovs (the Open vSwitch build tree) and $run (the
+# run directory, absolute) first, and defines warn().
+#
+# Licensed under the Apache License, Version 2.0.
+
+# The private Open vSwitch finds everything of its own in the run directory.
+export OVS_RUNDIR=$run OVS_LOGDIR=$run OVS_DBDIR=$run
+export OVS_SYSCONFDIR=$run/etc
+
+vsctl() { "$ovs/utilities/ovs-vsctl" --db="unix:$run/db.sock" --timeout=30 "$@"; }
+ofctl() { "$ovs/utilities/ovs-ofctl" "$@"; }
+appctl() { "$ovs/utilities/ovs-appctl" --timeout=30 "$@"; }
+in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+# Prints the pid recorded in pidfile $1 if that process is alive and was
+# started with that pidfile, which rules out a recycled pid.
+pid_from_file() {
+    local pidfile=$1 pid
+    [ -f "$pidfile" ] || return 1
+    pid=$(cat "$pidfile" 2>/dev/null) || return 1
+    case $pid in ''|*[!0-9]*) return 1 ;; esac
+    [ -r "/proc/$pid/cmdline" ] || return 1
+    tr '\0' '\n' < "/proc/$pid/cmdline" | grep -qxF -- "--pidfile=$pidfile" \
+        || return 1
+    echo "$pid"
+}
+
+# Stops the daemon whose pidfile is $1: SIGTERM, then, if it is still there
+# after $2 tenths of a second (default 50), SIGKILL.
+stop_daemon() {
+    local pidfile=$1 tenths=${2:-50} pid i
+    pid=$(pid_from_file "$pidfile") || { rm -f "$pidfile"; return 0; }
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq "$tenths"); do
+        [ -d "/proc/$pid" ] || break
+        sleep 0.1
+    done
+    if [ -d "/proc/$pid" ]; then
+        warn "pid $pid ($pidfile) ignored SIGTERM; killing it"
+        kill -KILL "$pid" 2>/dev/null || true
+        sleep 0.2
+    fi
+    rm -f "$pidfile"
+}
