@@ -52,6 +52,14 @@ struct afzc_umem {
 
     struct umem_pool pool;      /* Free frames, as frame pointers. */
     struct dp_packet_afxdp *xpackets;   /* One per frame. */
+
+    /* Per frame: the id of the socket whose fill ring the frame was given
+     * to and that has not received into it yet, or 0.  The kernel may
+     * keep such a frame outside every ring (in copy mode, a frame taken
+     * from the fill ring when the rx ring was full waits in the socket's
+     * free list); this is how a closing socket finds it. */
+    uint16_t *fill_owner;
+    uint16_t next_owner_id;     /* Guarded by afzc_umem_mutex. */
 };
 
 static struct ovs_mutex afzc_umem_mutex = OVS_MUTEX_INITIALIZER;
@@ -196,6 +204,7 @@ afzc_umem_create(uint32_t n_frames, struct afzc_umem **umemp, char **errp)
 
     umem_pool_init(&umem->pool, n_frames);
     umem->xpackets = xcalloc(n_frames, sizeof *umem->xpackets);
+    umem->fill_owner = xcalloc(n_frames, sizeof *umem->fill_owner);
     for (uint32_t i = 0; i < n_frames; i++) {
         umem->xpackets[i].mpool = &umem->pool;
         /* Pushed in reverse so that the LIFO hands out low frames first. */
@@ -217,6 +226,7 @@ afzc_umem_destroy(struct afzc_umem *umem)
     munmap(umem->area, (size_t) umem->n_frames * AFZC_FRAME_SIZE);
     umem_pool_cleanup(&umem->pool);
     free(umem->xpackets);
+    free(umem->fill_owner);
     free(umem);
     VLOG_INFO("destroyed shared UMEM");
 }
@@ -449,5 +459,50 @@ afzc_umem_n_free(struct afzc_umem *umem)
     ovs_spin_lock(&umem->pool.lock);
     n = umem_pool_count(&umem->pool);
     ovs_spin_unlock(&umem->pool.lock);
+    return n;
+}
+
+/* Returns a fill-ring owner id for a new socket on 'umem': nonzero, and not
+ * the id of another open socket as long as fewer than 65535 are open. */
+uint16_t
+afzc_umem_new_owner_id(struct afzc_umem *umem)
+{
+    uint16_t id;
+
+    ovs_mutex_lock(&afzc_umem_mutex);
+    id = ++umem->next_owner_id;
+    if (!id) {
+        id = umem->next_owner_id = 1;
+    }
+    ovs_mutex_unlock(&afzc_umem_mutex);
+    return id;
+}
+
+/* Records that the frame at UMEM offset 'addr' is in the fill ring of the
+ * socket with owner id 'owner' (0: no longer). */
+void
+afzc_umem_set_fill_owner(struct afzc_umem *umem, uint64_t addr,
+                         uint16_t owner)
+{
+    umem->fill_owner[addr >> AFZC_FRAME_SHIFT] = owner;
+}
+
+/* Returns to the pool every frame still recorded as given to the fill ring
+ * of the socket with 'owner', which is closed, and returns how many there
+ * were. */
+uint32_t
+afzc_umem_reclaim_fill_owner(struct afzc_umem *umem, uint16_t owner)
+{
+    uint32_t n = 0;
+
+    for (uint32_t i = 0; i < umem->n_frames; i++) {
+        if (umem->fill_owner[i] == owner) {
+            uint64_t addr = (uint64_t) i << AFZC_FRAME_SHIFT;
+
+            umem->fill_owner[i] = 0;
+            afzc_umem_free_frames(umem, &addr, 1);
+            n++;
+        }
+    }
     return n;
 }

@@ -112,4 +112,9 @@ void afzc_umem_free_frames(struct afzc_umem *, const uint64_t *addrs,
 
 uint64_t afzc_umem_n_free(struct afzc_umem *);
 
+uint16_t afzc_umem_new_owner_id(struct afzc_umem *);
+void afzc_umem_set_fill_owner(struct afzc_umem *, uint64_t addr,
+                              uint16_t owner);
+uint32_t afzc_umem_reclaim_fill_owner(struct afzc_umem *, uint16_t owner);
+
 #endif /* afzc-umem.h */

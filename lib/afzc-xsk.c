@@ -62,6 +62,7 @@ struct afzc_xsk {
     int ifindex;
     uint32_t queue;
     bool use_need_wakeup;
+    uint16_t owner_id;          /* Marks the frames of its fill ring. */
 
     /* Rx side: owned by the thread that polls the rx queue. */
     struct xsk_ring_cons rx;
@@ -152,6 +153,7 @@ afzc_xsk_refill(struct afzc_xsk *xsk)
     }
     for (uint32_t i = 0; i < got; i++) {
         *xsk_ring_prod__fill_addr(&xsk->fill, idx + i) = addrs[i];
+        afzc_umem_set_fill_owner(xsk->umem, addrs[i], xsk->owner_id);
     }
     xsk_ring_prod__submit(&xsk->fill, got);
     xsk->fill_posted += got;
@@ -179,6 +181,7 @@ afzc_xsk_open(struct afzc_umem *umem, int ifindex, uint32_t queue,
     xsk->queue = queue;
     xsk->use_need_wakeup = use_need_wakeup;
     xsk->rx_cap = MIN(AFZC_QUEUE_RX_FRAMES, afzc_umem_n_frames(umem) / 8);
+    xsk->owner_id = afzc_umem_new_owner_id(umem);
     xsk->fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
     if (xsk->fd < 0) {
         error = errno;
@@ -388,6 +391,7 @@ afzc_xsk_recv(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
         struct dp_packet *packet = afzc_umem_packet(xsk->umem, desc->addr,
                                                     desc->len);
 
+        afzc_umem_set_fill_owner(xsk->umem, desc->addr, 0);
         dp_packet_batch_add(batch, packet);
         xsk->stats.rx_bytes += desc->len;
     }
@@ -522,18 +526,10 @@ afzc_xsk_close(struct afzc_xsk *xsk)
         xnanosleep(1000 * 1000);
     }
 
-    /* Anything still in a ring is ours again: nothing feeds the socket any
-     * more, and in copy mode the kernel moves a frame from the fill ring to
-     * the rx ring in one step. */
-    afzc_xsk_recover_ring(xsk, xsk->fill.ring,
-                          __atomic_load_n(xsk->fill.consumer,
-                                          __ATOMIC_ACQUIRE),
-                          xsk->fill.cached_prod, false);
-    xsk->rx_taken += afzc_xsk_recover_ring(xsk, xsk->rx.ring,
-                                           xsk->rx.cached_cons,
-                                           __atomic_load_n(xsk->rx.producer,
-                                                           __ATOMIC_ACQUIRE),
-                                           true);
+    /* Every frame given to the fill ring and not received yet is ours
+     * again once the socket is closed below, wherever the kernel kept it:
+     * in the fill ring, in the rx ring, or in the socket's own free list.
+     * They are found by their owner mark, after the close. */
     afzc_xsk_recover_ring(xsk, xsk->tx.ring,
                           __atomic_load_n(xsk->tx.consumer, __ATOMIC_ACQUIRE),
                           xsk->tx.cached_prod, true);
@@ -555,6 +551,7 @@ afzc_xsk_close(struct afzc_xsk *xsk)
         munmap(xsk->maps[i].base, xsk->maps[i].size);
     }
     close(xsk->fd);
+    afzc_umem_reclaim_fill_owner(xsk->umem, xsk->owner_id);
     free(xsk);
 }
 
