@@ -49,6 +49,7 @@ AFZC_SYSTEM_TESTSUITE_AT = \
 	tests/system-afzc-macros.at \
 	tests/system-afzc.at \
 	tests/system-afzc-offload.at \
+	tests/system-afzc-stats.at \
 	tests/afzc-xdp-flows.py \
 	tests/afzc-send.py
 
