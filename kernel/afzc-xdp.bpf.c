@@ -282,7 +282,7 @@ afzc_xdp_prog(struct xdp_md *ctx)
     if (!afzc_parse(data, end, &k) && (v = afzc_lookup(&k))) {
         __sync_fetch_and_add(&v->packets, 1);
         __sync_fetch_and_add(&v->bytes, (__u64) (end - data));
-        v->used_ns = bpf_ktime_get_ns();
+        v->used_ns = bpf_ktime_get_coarse_ns();
         action = afzc_execute(ctx, v);
         afzc_count(queue, action == XDP_REDIRECT ? AFZC_XDP_OFFLOADED
                                                  : AFZC_XDP_DROPPED);

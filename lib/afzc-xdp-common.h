@@ -103,7 +103,7 @@ struct afzc_flow_value {
     struct afzc_flow_action actions[AFZC_MAX_ACTIONS];
     unsigned long long packets;
     unsigned long long bytes;
-    unsigned long long used_ns; /* bpf_ktime_get_ns() of the last hit. */
+    unsigned long long used_ns; /* CLOCK_MONOTONIC_COARSE of the last hit. */
 };
 
 /* Per-CPU counters of the XDP program for one rx queue of one port. */

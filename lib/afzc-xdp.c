@@ -356,7 +356,9 @@ afzc_xdp_flow_read(const struct afzc_xdp *xdp,
     }
     stats->packets = v.packets;
     stats->bytes = v.bytes;
-    /* bpf_ktime_get_ns() and time_msec() both run on CLOCK_MONOTONIC. */
+    /* The program stamps hits with bpf_ktime_get_coarse_ns(), which runs
+     * on the same clock as time_msec(), CLOCK_MONOTONIC, at tick
+     * resolution. */
     stats->used_ms = v.used_ns / (1000 * 1000);
     return 0;
 }
