@@ -30,6 +30,7 @@
  * enum bench_counter; the user-space side adds up the CPUs. */
 
 #include <linux/bpf.h>
+#include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
 /* Slots of bench_counts.  Keep in step with utilities/ovs-afzc-bench.c. */
@@ -75,6 +76,20 @@ struct {
  * attached (to lo, in generic mode) while it runs. */
 const volatile __u32 bench_gen_ifindex = 0;
 
+/* Number of flows bench_gen sends, set before loading.  With more than one,
+ * frame i of a CPU gets UDP source port bench_gen_port_base + i % flows and
+ * a zero UDP checksum (none, valid for IPv4), so that the switch sees that
+ * many flows.  The generator builds an Ethernet/IPv4/UDP frame with a
+ * 20-byte IP header, whose checksum does not cover the ports.
+ *
+ * A live-frames test run hands the program the same few pages again and
+ * again, keeping what it wrote into them, so the port is written whole for
+ * every frame, never adjusted. */
+const volatile __u32 bench_gen_flows = 1;
+const volatile __u32 bench_gen_port_base = 9;
+
+#define BENCH_UDP_OFS (14 + 20)  /* Ethernet header, IPv4 header. */
+
 static __always_inline void
 bench_add(__u32 slot, __u64 n)
 {
@@ -99,6 +114,24 @@ bench_gen(struct xdp_md *ctx)
 {
     if (ctx->ingress_ifindex != bench_gen_ifindex) {
         return XDP_PASS;
+    }
+    if (bench_gen_flows > 1) {
+        void *data = (void *) (long) ctx->data;
+        void *data_end = (void *) (long) ctx->data_end;
+        __u16 *udp = data + BENCH_UDP_OFS;
+        __u32 slot = BENCH_PACKETS;
+        __u64 *seq;
+
+        if ((void *) (udp + 4) > data_end) {
+            return XDP_ABORTED;
+        }
+        /* This CPU's frame count so far numbers the frame. */
+        seq = bpf_map_lookup_elem(&bench_counts, &slot);
+        if (seq) {
+            udp[0] = bpf_htons(bench_gen_port_base
+                               + (__u32) (*seq % bench_gen_flows));
+            udp[3] = 0;
+        }
     }
     bench_count_frame(ctx);
     return XDP_TX;

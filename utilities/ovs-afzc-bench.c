@@ -18,7 +18,8 @@
  *
  *   gen       sends one UDP packet over and over out of a device, using
  *             BPF_PROG_TEST_RUN in live-frames mode on an XDP program that
- *             returns XDP_TX.
+ *             returns XDP_TX; with --flows N, the program varies the UDP
+ *             source port over N values.
  *   sink      counts and drops everything a device receives, with an XDP
  *             program, and reports the rate over a measurement window.
  *   redirect  forwards everything from one device to another with an XDP
@@ -274,6 +275,11 @@ libbpf_print_quiet(enum libbpf_print_level level, const char *format,
     return vfprintf(stderr, format, args);
 }
 
+/* Flows and first UDP source port of bench_gen; see bench_gen_flows in
+ * kernel/afzc-bench.bpf.c.  Set by "gen" before loading. */
+static unsigned int gen_flows = 1;
+static unsigned int gen_port_base = 9;
+
 /* Opens and loads the skeleton with only program 'which' of it.
  * 'gen_ifindex' is the generator's device, for bench_gen. */
 static struct afzc_bench_skel *
@@ -289,6 +295,8 @@ bench_skel_load(const char *which, int gen_ifindex)
         fatal("cannot open the XDP programs: %s", strerror(errno));
     }
     skel->rodata->bench_gen_ifindex = gen_ifindex;
+    skel->rodata->bench_gen_flows = gen_flows;
+    skel->rodata->bench_gen_port_base = gen_port_base;
     bpf_object__for_each_program(prog, skel->obj) {
         bpf_program__set_autoload(prog,
                                   !strcmp(bpf_program__name(prog), which));
@@ -390,6 +398,7 @@ struct gen_config {
     uint8_t src_mac[6], dst_mac[6];
     struct in_addr src_ip, dst_ip;
     uint16_t src_port, dst_port;
+    unsigned int flows;         /* Source ports src_port...+flows-1. */
     const char *hold_dev;       /* Where to keep the program attached. */
     bool quiet;
 };
@@ -420,7 +429,8 @@ csum_finish(uint32_t sum)
 }
 
 /* Writes into 'frame' an Ethernet/IPv4/UDP packet of 'len' bytes (no FCS)
- * with correct IP and UDP checksums. */
+ * with correct IP and UDP checksums, or no UDP checksum (zero) if the XDP
+ * program is to rewrite the source port for many flows. */
 static void
 gen_build_frame(const struct gen_config *c, uint8_t *frame, size_t len)
 {
@@ -467,6 +477,9 @@ gen_build_frame(const struct gen_config *c, uint8_t *frame, size_t len)
     v = csum_finish(sum);
     if (!v) {
         v = 0xffff;
+    }
+    if (c->flows > 1) {
+        v = 0;
     }
     memcpy(udp + 6, &v, 2);
 }
@@ -518,6 +531,8 @@ Sends UDP packets out of DEV as fast as the kernel takes them.\n\
   --src-ip IP        source IPv4 address (default 198.18.0.1)\n\
   --dst-ip IP        destination IPv4 address (default 198.18.0.2)\n\
   --src-port PORT    UDP source port (default 9)\n\
+  --flows N          send N flows: packet i gets source port PORT + i %% N,\n\
+                     and no UDP checksum if N > 1 (default 1)\n\
   --dst-port PORT    UDP destination port (default 9)\n\
   --hold-dev DEV     device where the program is kept attached in generic\n\
                      mode while sending, passing all its traffic; ''\n\
@@ -541,6 +556,7 @@ cmd_gen(int argc, char *argv[])
         { "dst-ip", required_argument, NULL, 'i' },
         { "src-port", required_argument, NULL, 'P' },
         { "dst-port", required_argument, NULL, 'p' },
+        { "flows", required_argument, NULL, 'f' },
         { "hold-dev", required_argument, NULL, 'H' },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
@@ -551,7 +567,7 @@ cmd_gen(int argc, char *argv[])
         .size = 64, .seconds = 10, .batch = 64,
         .src_mac = { 0x02, 0xaf, 0x2c, 0, 0, 1 },
         .dst_mac = { 0x02, 0xaf, 0x2c, 0, 0, 2 },
-        .src_port = 9, .dst_port = 9,
+        .src_port = 9, .dst_port = 9, .flows = 1,
     };
     uint64_t before[BENCH_N_COUNTERS], after[BENCH_N_COUNTERS];
     unsigned long long sent;
@@ -581,6 +597,7 @@ cmd_gen(int argc, char *argv[])
             break;
         case 'p': c.dst_port = parse_uint("--dst-port", optarg, 0, 65535);
             break;
+        case 'f': c.flows = parse_uint("--flows", optarg, 1, 65536); break;
         case 'H': c.hold_dev = optarg; break;
         case 'q': c.quiet = true; break;
         case 'h': gen_usage(); return 0;
@@ -590,6 +607,12 @@ cmd_gen(int argc, char *argv[])
     if (optind < argc) {
         fatal("gen: unexpected argument '%s'", argv[optind]);
     }
+    if (c.src_port + c.flows - 1 > 65535) {
+        fatal("--flows %u from --src-port %u goes past port 65535",
+              c.flows, (unsigned int) c.src_port);
+    }
+    gen_flows = c.flows;
+    gen_port_base = c.src_port;
 
     memset(&ctx, 0, sizeof ctx);
     ctx.ingress_ifindex = device_ifindex("--dev", c.dev);
@@ -652,15 +675,16 @@ cmd_gen(int argc, char *argv[])
      * counter of the device. */
     sent = after[BENCH_PACKETS] - before[BENCH_PACKETS];
     if (!c.quiet) {
-        printf("gen: %s: sent %llu packets of %u bytes in %.2f s: %.3f Mpps, "
-               "%.3f Gbit/s\n", c.dev, sent, c.size, elapsed,
+        printf("gen: %s: sent %llu packets of %u bytes in %u flow%s in "
+               "%.2f s: %.3f Mpps, %.3f Gbit/s\n", c.dev, sent, c.size,
+               c.flows, c.flows == 1 ? "" : "s", elapsed,
                sent / elapsed / 1e6,
                sent * (double) c.size * 8 / elapsed / 1e9);
     }
     printf("tx_packets=%llu tx_bytes=%"PRIu64" seconds=%.3f tx_pps=%.0f "
-           "size=%u\n",
+           "size=%u flows=%u\n",
            sent, after[BENCH_BYTES] - before[BENCH_BYTES], elapsed,
-           sent / elapsed, c.size);
+           sent / elapsed, c.size, c.flows);
     return 0;
 }
 
