@@ -7,10 +7,11 @@
 #   eth0 ----veth---- b1 -> [switch under test] -> b2 ----veth---- eth0
 #   ovs-afzc-bench gen                                   ovs-afzc-bench sink
 #
-# The generator sends one UDP flow of 64- or 1500-byte frames out of
-# afzcb-gen's eth0 as fast as the kernel takes them (XDP live frames); the
-# sink counts and drops them with an XDP program on afzcb-sink's eth0.  The
-# switch under test forwards b1 to b2, and is in turn:
+# The generator sends 64- or 1500-byte UDP frames out of afzcb-gen's eth0
+# as fast as the kernel takes them (XDP live frames), in 1 or 1000 flows
+# (UDP source ports 9, 10, ...); the sink counts and drops them with an XDP
+# program on afzcb-sink's eth0.  The switch under test forwards b1 to b2,
+# and is in turn:
 #
 #   afzc           OVS userspace datapath, afzc ports, default options
 #   afzc-native    same, options:xdp-mode=native
@@ -26,6 +27,10 @@
 #   bridge         a Linux bridge
 #   xdp            an XDP program on b1 redirecting to b2 (bare XDP)
 #
+# br0's OpenFlow table has one rule per UDP source port the generator may
+# use (in_port=1,udp,tp_src=P -> output:2), so that N flows of traffic make
+# N datapath flows, and a catch-all in_port=1 -> output:2 below them.
+#
 # Open vSwitch (its own ovsdb-server and afzc's ovs-vswitchd) runs inside
 # afzcb-sw, so it never meets another afzc ovs-vswitchd, with one PMD thread
 # on CPU 1 (other_config:pmd-cpu-mask=0x2); the generator is pinned to CPU 0.
@@ -36,6 +41,8 @@
 #   --configs=LIST  space- or comma-separated configurations to run
 #                   (default: all of the above, in that order)
 #   --sizes=LIST    frame sizes in bytes, FCS included (default: 64 1500)
+#   --flows=LIST    numbers of UDP flows to send (default: 1 1000)
+#   --json FILE     also write the results as JSON to FILE
 #   --seconds=N     length of each measurement (default: 5)
 #   --warmup=N      traffic before each measurement starts (default: 1)
 #   --repeat=N      rounds: each round measures every configuration and
@@ -66,6 +73,8 @@ all_configs="afzc afzc-native afzc-offload afzc-offload-native \
 afxdp-native afxdp-generic system xsk bridge xdp"
 configs=$all_configs
 sizes="64 1500"
+flows_list="1 1000"
+json=
 seconds=5
 warmup=1
 repeat=2
@@ -87,10 +96,18 @@ say() { echo "afzc-bench: $*"; }
 warn() { echo "afzc-bench: warning: $*" >&2; }
 die() { echo "afzc-bench: error: $*" >&2; exit 1; }
 
-for arg in "$@"; do
+while [ $# -gt 0 ]; do
+    arg=$1
+    shift
     case $arg in
         --configs=*) configs=${arg#--configs=}; configs=${configs//,/ } ;;
         --sizes=*) sizes=${arg#--sizes=}; sizes=${sizes//,/ } ;;
+        --flows=*) flows_list=${arg#--flows=}; flows_list=${flows_list//,/ } ;;
+        --json=*) json=${arg#--json=} ;;
+        --json)
+            [ $# -gt 0 ] || die "--json wants a file name"
+            json=$1
+            shift ;;
         --seconds=*) seconds=${arg#--seconds=} ;;
         --warmup=*) warmup=${arg#--warmup=} ;;
         --repeat=*) repeat=${arg#--repeat=} ;;
@@ -115,6 +132,19 @@ for s in $sizes; do
     esac
     [ "$s" -ge 64 ] && [ "$s" -le 1518 ] || die "--sizes: $s is not in 64..1518"
 done
+[ -n "$flows_list" ] || die "--flows: empty list"
+max_flows=1
+for f in $flows_list; do
+    case $f in
+        ''|*[!0-9]*) die "--flows: '$f' is not a number" ;;
+    esac
+    # Source ports start at 9; afzc offloads at most 4096 flows per port.
+    [ "$f" -ge 1 ] && [ "$f" -le 4096 ] || die "--flows: $f is not in 1..4096"
+    [ "$f" -gt "$max_flows" ] && max_flows=$f
+done
+if [ -n "$json" ]; then
+    case $json in /*) ;; *) json=$PWD/$json ;; esac
+fi
 for v in "$seconds" "$warmup" "$gen_cpu" "$repeat"; do
     case $v in
         ''|*[!0-9]*) die "--seconds, --warmup, --repeat and --gen-cpu want whole numbers" ;;
@@ -170,6 +200,7 @@ done 2> /dev/null
 
 teardown
 rm -f "$run"/*.log "$run"/*.pid "$run"/*.out "$run"/*.txt "$run"/eff-* \
+      "$run/table.json" "$run/flows.of" \
       "$run/conf.db" \
       "$run/.conf.db.~lock~" "$run/results" "$run/notes"
 mkdir -p "$OVS_SYSCONFDIR"
@@ -280,7 +311,9 @@ reset_switch() {
 }
 
 # Sets up br0 with ports b1 (OpenFlow 1) and b2 (2) of type $1 with
-# Interface options "$2..." and the single flow 1 -> 2.
+# Interface options "$2..." and flows 1 -> 2: one per UDP source port the
+# generator uses, so that each of its flows gets a datapath flow of its own,
+# and a catch-all for anything else.
 setup_ovs() {
     local type=$1 p err ofport
     shift
@@ -300,7 +333,12 @@ setup_ovs() {
         fi
     done
     ofctl del-flows br0 || return 1
-    ofctl add-flow br0 "in_port=1,actions=output:2" || return 1
+    awk -v n="$max_flows" 'BEGIN {
+        print "priority=0,in_port=1,actions=output:2"
+        for (p = 9; p < 9 + n; p++)
+            print "priority=10,in_port=1,udp,tp_src=" p ",actions=output:2"
+    }' > "$run/flows.of"
+    ofctl add-flows br0 "$run/flows.of" || return 1
 }
 
 # Prints counter $2 of queue 0 of afzc port $1 as afzc/show reports it.
@@ -334,10 +372,10 @@ afzc_delta() {
 
 # --- Measurement ---------------------------------------------------------
 
-# Runs one measurement of config $1 at size $2 and prints the sink's rate
-# in packets per second (empty on failure).
+# Runs one measurement of config $1 at size $2 with $3 flows and prints the
+# sink's rate in packets per second (empty on failure).
 measure() {
-    local cfg=$1 size=$2 tag=$1-$2 sink_pid gen_pid i gen_seconds
+    local cfg=$1 size=$2 nflows=$3 tag=$1-$2-$3 sink_pid gen_pid i gen_seconds
     local sink_out=$run/sink-$tag.out gen_out=$run/gen-$tag.out
     ip netns exec "$ns_sink" "$bench" sink --dev eth0 --wait 5 \
         --warmup "$warmup" \
@@ -359,7 +397,7 @@ measure() {
     # bounds it in case the sink never finishes.
     gen_seconds=$((5 + warmup + seconds + 5))
     ip netns exec "$ns_gen" taskset -c "$gen_cpu" "$bench" gen --dev eth0 \
-        --size "$size" --seconds "$gen_seconds" \
+        --size "$size" --seconds "$gen_seconds" --flows "$nflows" \
         --src-mac "$mac_gen" --dst-mac "$mac_sink" \
         --src-ip "$ip_gen" --dst-ip "$ip_sink" > "$gen_out" 2>&1 &
     gen_pid=$!
@@ -502,7 +540,9 @@ for round in $(seq "$repeat"); do
             warn "$cfg: setup failed: $(cat "$run/setup-$cfg.out" \
                   "$run/redirect.out" 2> /dev/null | tail -n 3)"
             for size in $sizes; do
-                echo "$cfg $size -" >> "$results"
+                for nflows in $flows_list; do
+                    echo "$cfg $size $nflows - - -" >> "$results"
+                done
             done
             echo "$cfg: setup failed, see $run/setup-$cfg.out" >> "$notes"
             if [ -n "$redirect_pid" ]; then
@@ -519,20 +559,31 @@ for round in $(seq "$repeat"); do
                     >> "$notes" ;;
         esac
         for size in $sizes; do
-            tag=$cfg-$size-$round
+          for nflows in $flows_list; do
+            tag=$cfg-$size-$nflows-$round
+            # Each measurement starts from an empty datapath flow table, so
+            # that the flows counted below are those of its own traffic.
+            case $cfg in
+                afzc*|afxdp*|system)
+                    appctl dpctl/del-flows > /dev/null 2>&1 ;;
+            esac
             case $cfg in afzc*) afzc_snapshot "$tag-before" ;; esac
-            pps=$(measure "$cfg" "$size")
-            eff=$(cat "$run/eff-$cfg-$size" 2> /dev/null)
-            echo "$cfg $size ${pps:--} ${eff:--}" >> "$results"
+            pps=$(measure "$cfg" "$size" "$nflows")
+            eff=$(cat "$run/eff-$cfg-$size-$nflows" 2> /dev/null)
+            offl=
             case $cfg in
                 afzc*)
                     afzc_snapshot "$tag-after"
                     case $cfg in
                         afzc-offload*)
-                            flows=$(appctl dpctl/dump-flows -m 2> /dev/null \
-                                    | grep -c 'offloaded:yes')
-                            echo "$cfg $size run $round: ${flows:-0}" \
-                                 "datapath flows offloaded to XDP" >> "$notes"
+                            appctl dpctl/dump-flows -m \
+                                > "$run/dpflows-$tag.txt" 2> /dev/null
+                            offl=$(grep -c 'offloaded:yes' \
+                                   "$run/dpflows-$tag.txt")
+                            dpfl=$(grep -c 'in_port' "$run/dpflows-$tag.txt")
+                            echo "$cfg $size $nflows flows run $round:" \
+                                 "${offl:-0} of ${dpfl:-0} datapath flows" \
+                                 "offloaded to XDP" >> "$notes"
                             ;;
                     esac
                     extra="b2 tx_zerocopy=$(afzc_delta "$tag" b2 tx_zerocopy)"
@@ -542,16 +593,20 @@ for round in $(seq "$repeat"); do
                     extra+=" rx_dropped=$(afzc_delta "$tag" b1 rx_dropped)"
                     extra+=" (no fill: $(afzc_delta "$tag" b1 \
                                          rx_fill_ring_empty_descs))"
-                    echo "$cfg $size run $round: $extra" >> "$notes"
+                    echo "$cfg $size $nflows flows run $round: $extra" \
+                        >> "$notes"
                     ;;
             esac
-            say "$(printf 'run %s: %-20s %5s bytes: %s Mpps' "$round" "$cfg" \
-                   "$size" "$(mpps "$pps")")${eff:+ ($(mpps "$eff") Mpps per CPU-second)}"
+            echo "$cfg $size $nflows ${pps:--} ${eff:--} ${offl:--}" \
+                >> "$results"
+            say "$(printf 'run %s: %-20s %5s bytes %5s flows: %s Mpps' \
+                   "$round" "$cfg" "$size" "$nflows" "$(mpps "$pps")")${eff:+ ($(mpps "$eff") Mpps per CPU-second)}${offl:+, $offl flows offloaded}"
             if [ "$ovs_needed" = yes ] && ! vswitchd_alive; then
                 warn "ovs-vswitchd died; see $run/ovs-vswitchd.log"
-                echo "ovs-vswitchd died during $cfg $size" >> "$notes"
-                break 3
+                echo "ovs-vswitchd died during $cfg $size $nflows" >> "$notes"
+                break 4
             fi
+          done
         done
         case $cfg in
             afzc*)
@@ -578,67 +633,120 @@ reset_switch
 
 # --- Report ------------------------------------------------------------
 echo
-echo "Receive rate at the sink, Mpps (one UDP flow, b1 -> b2, best of $repeat" \
+echo "Receive rate at the sink, Mpps (UDP flows, b1 -> b2, best of $repeat" \
      "runs of ${seconds}s after ${warmup}s warmup)"
 echo
-awk -v sizes="$sizes" '
+# $run/results has one line per measurement:
+#   CONFIG SIZE FLOWS PPS PPS-PER-CPU-SECOND OFFLOADED-FLOWS
+# ("-" where there is none).  The table has a row per configuration and
+# number of flows; ratios compare rows with the same number of flows.  The
+# same numbers go to $run/table.json.
+awk -v sizes="$sizes" -v flows="$flows_list" -v repeat="$repeat" \
+    -v seconds="$seconds" -v warmup="$warmup" -v jf="$run/table.json" '
     {
-        key = $1 " " $2
+        key = $1 " " $3 " " $2
         if (!(key in pps)) pps[key] = ""
-        if ($3 != "-" && (pps[key] == "" || $3 + 0 > pps[key] + 0)) pps[key] = $3
-        if (NF >= 4 && $4 != "-") { effsum[key] += $4; effn[key]++ }
-        runs[key] = runs[key] " " ($3 == "-" ? "-" : sprintf("%.3f", $3 / 1e6))
+        if ($4 != "-" && (pps[key] == "" || $4 + 0 > pps[key] + 0)) pps[key] = $4
+        if ($5 != "-") { effsum[key] += $5; effn[key]++ }
+        if ($6 != "-" && (offl[key] == "" || $6 + 0 > offl[key] + 0)) offl[key] = $6
+        runs[key] = runs[key] " " ($4 == "-" ? "-" : sprintf("%.3f", $4 / 1e6))
+        jruns[key] = jruns[key] (jruns[key] == "" ? "" : ", ") \
+                     ($4 == "-" ? "null" : sprintf("%.0f", $4))
         if (!seen[$1]++) order[n++] = $1
     }
     function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "-" : sprintf("%.2f", a / b) }
+    function jnum(v) { return (v == "" || v == "-") ? "null" : v }
     END {
         ns = split(sizes, sz, " ")
-        printf "%-20s", "config"
+        nf = split(flows, fl, " ")
+        printf "%-20s %6s", "config", "flows"
         for (i = 1; i <= ns; i++) printf " %8s", sz[i] "B"
         for (i = 1; i <= ns; i++) printf " %9s", "/afzc@" sz[i]
         for (i = 1; i <= ns; i++) printf " %10s", "/afxdp@" sz[i]
-        printf "\n"
-        for (i = 1; i <= ns; i++) {
-            a = pps["afxdp-native " sz[i]]; b = pps["afxdp-generic " sz[i]]
-            best[i] = (a > b) ? a : b
-            if (a == "" && b == "") best[i] = ""
-        }
+        printf " %9s\n", "offloaded"
+        for (f = 1; f <= nf; f++)
+            for (i = 1; i <= ns; i++) {
+                a = pps["afxdp-native " fl[f] " " sz[i]]
+                b = pps["afxdp-generic " fl[f] " " sz[i]]
+                best[fl[f] " " sz[i]] = (a == "" && b == "") ? "" : (a + 0 > b + 0) ? a : b
+            }
         for (r = 0; r < n; r++) {
             c = order[r]
-            printf "%-20s", c
-            for (i = 1; i <= ns; i++) {
-                p = pps[c " " sz[i]]
-                printf " %8s", p == "" ? "-" : sprintf("%.3f", p / 1e6)
+            for (f = 1; f <= nf; f++) {
+                printf "%-20s %6s", c, fl[f]
+                o = ""
+                for (i = 1; i <= ns; i++) {
+                    p = pps[c " " fl[f] " " sz[i]]
+                    printf " %8s", p == "" ? "-" : sprintf("%.3f", p / 1e6)
+                    if (offl[c " " fl[f] " " sz[i]] != "")
+                        o = o (o == "" ? "" : "/") offl[c " " fl[f] " " sz[i]]
+                }
+                for (i = 1; i <= ns; i++)
+                    printf " %9s", ratio(pps[c " " fl[f] " " sz[i]], pps["afzc " fl[f] " " sz[i]])
+                for (i = 1; i <= ns; i++)
+                    printf " %10s", ratio(pps[c " " fl[f] " " sz[i]], best[fl[f] " " sz[i]])
+                printf " %9s\n", o == "" ? "-" : o
             }
-            for (i = 1; i <= ns; i++)
-                printf " %9s", ratio(pps[c " " sz[i]], pps["afzc " sz[i]])
-            for (i = 1; i <= ns; i++)
-                printf " %10s", ratio(pps[c " " sz[i]], best[i])
-            printf "\n"
         }
         header = 0
         for (r = 0; r < n; r++) {
             c = order[r]
-            line = sprintf("%-20s", c); any = 0
-            for (i = 1; i <= ns; i++) {
-                k = c " " sz[i]
-                if (effn[k]) { any = 1; line = line sprintf(" %8.3f", effsum[k] / effn[k] / 1e6) }
-                else line = line sprintf(" %8s", "-")
+            for (f = 1; f <= nf; f++) {
+                line = sprintf("%-20s %6s", c, fl[f]); any = 0
+                for (i = 1; i <= ns; i++) {
+                    k = c " " fl[f] " " sz[i]
+                    if (effn[k]) { any = 1; line = line sprintf(" %8.3f", effsum[k] / effn[k] / 1e6) }
+                    else line = line sprintf(" %8s", "-")
+                }
+                if (!any) continue
+                if (!header++) {
+                    printf "\nMpps per CPU-second of ovs-vswitchd (mean of the runs):\n"
+                    printf "%-20s %6s", "config", "flows"
+                    for (i = 1; i <= ns; i++) printf " %8s", sz[i] "B"
+                    printf "\n"
+                }
+                print line
             }
-            if (!any) continue
-            if (!header++) {
-                printf "\nMpps per CPU-second of ovs-vswitchd (mean of the runs):\n"
-                printf "%-20s", "config"
-                for (i = 1; i <= ns; i++) printf " %8s", sz[i] "B"
-                printf "\n"
-            }
-            print line
         }
         printf "\nEvery run, Mpps:\n"
         for (r = 0; r < n; r++)
-            for (i = 1; i <= ns; i++)
-                printf "  %-20s %5s:%s\n", order[r], sz[i], runs[order[r] " " sz[i]]
+            for (f = 1; f <= nf; f++)
+                for (i = 1; i <= ns; i++)
+                    printf "  %-20s %5s flows %5s:%s\n", order[r], fl[f], sz[i], runs[order[r] " " fl[f] " " sz[i]]
+
+        # The same as JSON: rates in packets per second, ratios as above.
+        printf "{\n  \"seconds\": %d,\n  \"warmup\": %d,\n  \"repeat\": %d,\n", seconds, warmup, repeat > jf
+        printf "  \"sizes\": [%s],\n", join(sz, ns) > jf
+        printf "  \"flows\": [%s],\n", join(fl, nf) > jf
+        printf "  \"results\": [" > jf
+        sep = "\n"
+        for (r = 0; r < n; r++) {
+            c = order[r]
+            for (f = 1; f <= nf; f++)
+                for (i = 1; i <= ns; i++) {
+                    k = c " " fl[f] " " sz[i]
+                    ra = ratio(pps[k], pps["afzc " fl[f] " " sz[i]])
+                    rb = ratio(pps[k], best[fl[f] " " sz[i]])
+                    printf "%s    {\"config\": \"%s\", \"flows\": %d, \"size\": %d, ", sep, c, fl[f], sz[i] > jf
+                    printf "\"pps\": %s, \"runs_pps\": [%s], ", jnum(pps[k]), jruns[k] > jf
+                    printf "\"pps_per_cpu_second\": %s, ", (effn[k] ? sprintf("%.0f", effsum[k] / effn[k]) : "null") > jf
+                    printf "\"ratio_afzc\": %s, \"ratio_afxdp\": %s, ", jnum(ra), jnum(rb) > jf
+                    printf "\"offloaded_flows\": %s}", jnum(offl[k]) > jf
+                    sep = ",\n"
+                }
+        }
+        printf "\n  ]\n}\n" > jf
+        close(jf)
+    }
+    function join(a, m,    s, x) {
+        s = ""
+        for (x = 1; x <= m; x++) s = s (x > 1 ? ", " : "") a[x]
+        return s
     }' "$results" | tee "$run/table.txt"
+if [ -n "$json" ]; then
+    cp "$run/table.json" "$json" && say "results written as JSON to $json" \
+        || warn "cannot write $json"
+fi
 echo
 echo "/afzc: ratio to the afzc row; /afxdp: ratio to the better of the two"
 echo "OVS afxdp rows at that size.  Mpps per CPU-second: packets ovs-vswitchd"
