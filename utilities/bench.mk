@@ -2,7 +2,7 @@
 # forwarder, with its XDP programs in kernel/afzc-bench.bpf.c embedded as a
 # libbpf skeleton) and utilities/afzc-bench.sh, which runs it against afzc,
 # Open vSwitch's afxdp and system ports, a Linux bridge and bare XDP.  See
-# Documentation/topics/afzc-bench.rst.
+# Documentation/topics/afzc-performance.rst.
 #
 # Included from the top-level Makefile.am after kernel/automake.mk, whose
 # pattern rules build kernel/afzc-bench.bpf.o and kernel/afzc-bench.skel.h
@@ -11,7 +11,7 @@
 
 BENCH_BPF_PROGS = kernel/afzc-bench.bpf.c
 BENCH_BPF_SKELS = $(BENCH_BPF_PROGS:.bpf.c=.skel.h)
-EXTRA_DIST += $(BENCH_BPF_PROGS) Documentation/topics/afzc-bench.rst
+EXTRA_DIST += $(BENCH_BPF_PROGS) Documentation/topics/afzc-performance.rst
 BUILT_SOURCES += $(BENCH_BPF_SKELS)
 CLEANFILES += $(BENCH_BPF_SKELS) $(BENCH_BPF_PROGS:.bpf.c=.bpf.o)
 
