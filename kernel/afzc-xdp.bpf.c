@@ -61,6 +61,11 @@ struct {
     __type(value, __u32);
 } afzc_ports SEC(".maps");
 
+/* One more than the highest mask slot in use, written by user space: 0
+ * while the port has no offloaded flow, so that the program then neither
+ * parses the frame nor walks the mask array. */
+volatile __u32 afzc_mask_limit = 0;
+
 /* Scratch space for the lookup key, too big for the BPF stack together with
  * the parsed key. */
 struct {
@@ -184,6 +189,9 @@ afzc_lookup(const struct afzc_flow_key *k)
         __u32 *lw = (__u32 *) &l->key;
         struct afzc_flow_value *v;
 
+        if (i >= afzc_mask_limit) {
+            break;
+        }
         if (!m || !m->n_flows) {
             continue;
         }
@@ -279,7 +287,8 @@ afzc_xdp_prog(struct xdp_md *ctx)
     struct afzc_flow_value *v;
     int action;
 
-    if (!afzc_parse(data, end, &k) && (v = afzc_lookup(&k))) {
+    if (afzc_mask_limit && !afzc_parse(data, end, &k)
+        && (v = afzc_lookup(&k))) {
         __sync_fetch_and_add(&v->packets, 1);
         __sync_fetch_and_add(&v->bytes, (__u64) (end - data));
         v->used_ns = bpf_ktime_get_coarse_ns();

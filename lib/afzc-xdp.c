@@ -331,6 +331,8 @@ afzc_xdp_mask_ref(struct afzc_xdp *xdp, int slot,
 {
     uint32_t key = slot;
 
+    uint32_t limit = 0;
+
     xdp->masks[slot].mask = *mask;
     xdp->masks[slot].n_flows += delta;
     if (bpf_map_update_elem(bpf_map__fd(xdp->skel->maps.afzc_masks), &key,
@@ -338,6 +340,15 @@ afzc_xdp_mask_ref(struct afzc_xdp *xdp, int slot,
         xdp->masks[slot].n_flows -= delta;
         return errno;
     }
+
+    /* Tell the program how far to look, after the slot is in place. */
+    for (int i = 0; i < AFZC_MAX_MASKS; i++) {
+        if (xdp->masks[i].n_flows) {
+            limit = i + 1;
+        }
+    }
+    __atomic_store_n(&xdp->skel->bss->afzc_mask_limit, limit,
+                     __ATOMIC_RELEASE);
     return 0;
 }
 
