@@ -60,6 +60,8 @@
 # Open vSwitch tools from the tree afzc was configured against
 # (AFZC_OVS_DIR, default deps/ovs).
 #
+# See Documentation/topics/afzc-performance.rst.
+#
 # Licensed under the Apache License, Version 2.0.
 
 set -uo pipefail
@@ -752,9 +754,11 @@ if [ -n "$json" ]; then
 fi
 echo
 echo "/afzc: ratio to the afzc row; /afxdp: ratio to the better of the two"
-echo "OVS afxdp rows at that size.  Mpps per CPU-second: packets ovs-vswitchd"
-echo "sent on b2 per second of CPU time it got, system calls included; less"
-echo "sensitive than Mpps to other work competing for the CPUs."
+echo "OVS afxdp rows at that size (both with the same number of flows)."
+echo "offloaded: datapath flows offloaded to XDP after the measurement at"
+echo "each size.  Mpps per CPU-second: packets ovs-vswitchd sent on b2 per"
+echo "second of CPU time it got, system calls included; less sensitive than"
+echo "Mpps to other work competing for the CPUs."
 for cfg in $configs; do
     printf '  %-20s %s\n' "$cfg" "$(describe "$cfg")"
 done
