@@ -306,7 +306,8 @@ afzc_xdp_flow_find(const struct afzc_xdp *xdp, const ovs_u128 *ufid)
 /* Finds the slot of 'mask' in 'xdp''s mask array, or a free slot for it.
  * Returns the slot, or -1 if the array is full. */
 static int
-afzc_xdp_mask_slot(const struct afzc_xdp *xdp, const struct afzc_flow_key *mask)
+afzc_xdp_mask_slot(const struct afzc_xdp *xdp,
+                   const struct afzc_flow_key *mask)
 {
     int free_slot = -1;
 

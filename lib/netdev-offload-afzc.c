@@ -143,7 +143,8 @@ afzc_offload_translate_match(const struct match *match,
     m->vlans[0].tpid = 0;
     AFZC_TAKE(vlans[0].tci, vlan_tci);
 
-    is_ip4 = mask->eth_type == OVS_BE16_MAX && f->dl_type == htons(ETH_TYPE_IP);
+    is_ip4 = (mask->eth_type == OVS_BE16_MAX
+              && f->dl_type == htons(ETH_TYPE_IP));
     is_ip6 = (mask->eth_type == OVS_BE16_MAX
               && f->dl_type == htons(ETH_TYPE_IPV6));
     if (is_ip4 || is_ip6) {
