@@ -107,28 +107,24 @@ afzc_umem_configured_frames(void)
     return afzc_umem_frames_cfg;
 }
 
-/* Creates the anchor socket of 'umem', registers the UMEM on it and binds
- * it to the loopback device.  Returns 0 or a positive errno value, with a
- * message in '*errp'. */
-static int
-afzc_umem_anchor_open(struct afzc_umem *umem, char **errp)
+/* Creates an AF_XDP socket that registers the 'n_frames' frames at 'area'
+ * as its UMEM, with fill, completion and rx rings of 'ring_size' entries:
+ * the first socket of a UMEM, not yet bound.  Returns the socket, or a
+ * negative errno value. */
+int
+afzc_umem_register_socket(void *area, uint32_t n_frames, int ring_size)
 {
     struct xdp_umem_reg reg = {
-        .addr = (uintptr_t) umem->area,
-        .len = (uint64_t) umem->n_frames * AFZC_FRAME_SIZE,
+        .addr = (uintptr_t) area,
+        .len = (uint64_t) n_frames * AFZC_FRAME_SIZE,
         .chunk_size = AFZC_FRAME_SIZE,
         .headroom = 0,
     };
-    int ring_size = AFZC_ANCHOR_RING_SIZE;
-    struct sockaddr_xdp sxdp;
-    int fd, error, i;
+    int fd, error;
 
     fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        error = errno;
-        *errp = xasprintf("cannot create AF_XDP socket (%s)",
-                          ovs_strerror(error));
-        return error;
+        return -errno;
     }
     if (setsockopt(fd, SOL_XDP, XDP_UMEM_REG, &reg, sizeof reg)
         || setsockopt(fd, SOL_XDP, XDP_UMEM_FILL_RING,
@@ -138,10 +134,27 @@ afzc_umem_anchor_open(struct afzc_umem *umem, char **errp)
         || setsockopt(fd, SOL_XDP, XDP_RX_RING,
                       &ring_size, sizeof ring_size)) {
         error = errno;
-        *errp = xasprintf("cannot register a %u-frame UMEM (%s)",
-                          umem->n_frames, ovs_strerror(error));
         close(fd);
-        return error;
+        return -error;
+    }
+    return fd;
+}
+
+/* Creates the anchor socket of 'umem', registers the UMEM on it and binds
+ * it to the loopback device.  Returns 0 or a positive errno value, with a
+ * message in '*errp'. */
+static int
+afzc_umem_anchor_open(struct afzc_umem *umem, char **errp)
+{
+    struct sockaddr_xdp sxdp;
+    int fd, error, i;
+
+    fd = afzc_umem_register_socket(umem->area, umem->n_frames,
+                                   AFZC_ANCHOR_RING_SIZE);
+    if (fd < 0) {
+        *errp = xasprintf("cannot register a %u-frame UMEM on an AF_XDP "
+                          "socket (%s)", umem->n_frames, ovs_strerror(-fd));
+        return -fd;
     }
 
     memset(&sxdp, 0, sizeof sxdp);

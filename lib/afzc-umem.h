@@ -91,6 +91,7 @@ struct afzc_umem *afzc_umem_get(void);
 
 void afzc_umem_set_config(const struct smap *other_config);
 uint32_t afzc_umem_configured_frames(void);
+int afzc_umem_register_socket(void *area, uint32_t n_frames, int ring_size);
 
 int afzc_umem_fd(const struct afzc_umem *);
 uint32_t afzc_umem_n_frames(const struct afzc_umem *);

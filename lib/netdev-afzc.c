@@ -47,10 +47,6 @@
 
 VLOG_DEFINE_THIS_MODULE(netdev_afzc);
 
-#ifndef SOL_XDP
-#define SOL_XDP 283
-#endif
-
 /* Largest frame a UMEM frame holds after the kernel's XDP headroom, and the
  * largest MTU that leaves room for an Ethernet header and one VLAN tag. */
 #define AFZC_MAX_FRAME_LEN (AFZC_FRAME_SIZE - XDP_PACKET_HEADROOM)
@@ -182,15 +178,14 @@ afzc_dev_n_rx_queues(const char *name)
 static int
 afzc_dev_probe_zerocopy(const char *name, int ifindex)
 {
-    size_t size = 64 * AFZC_FRAME_SIZE;
-    struct xdp_umem_reg reg = { .len = size, .chunk_size = AFZC_FRAME_SIZE };
+    enum { N_FRAMES = 64 };
+    size_t size = N_FRAMES * AFZC_FRAME_SIZE;
     struct sockaddr_xdp sxdp = {
         .sxdp_family = AF_XDP,
         .sxdp_ifindex = ifindex,
         .sxdp_queue_id = 0,
         .sxdp_flags = XDP_ZEROCOPY,
     };
-    int ring_size = 64;
     int fd, error = 0;
     void *area;
 
@@ -199,19 +194,13 @@ afzc_dev_probe_zerocopy(const char *name, int ifindex)
     if (area == MAP_FAILED) {
         return errno;
     }
-    reg.addr = (uintptr_t) area;
-    fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
-    if (fd < 0
-        || setsockopt(fd, SOL_XDP, XDP_UMEM_REG, &reg, sizeof reg)
-        || setsockopt(fd, SOL_XDP, XDP_UMEM_FILL_RING,
-                      &ring_size, sizeof ring_size)
-        || setsockopt(fd, SOL_XDP, XDP_UMEM_COMPLETION_RING,
-                      &ring_size, sizeof ring_size)
-        || setsockopt(fd, SOL_XDP, XDP_RX_RING, &ring_size, sizeof ring_size)
-        || bind(fd, (struct sockaddr *) &sxdp, sizeof sxdp)) {
-        error = errno;
-    }
-    if (fd >= 0) {
+    fd = afzc_umem_register_socket(area, N_FRAMES, N_FRAMES);
+    if (fd < 0) {
+        error = -fd;
+    } else {
+        if (bind(fd, (struct sockaddr *) &sxdp, sizeof sxdp)) {
+            error = errno;
+        }
         close(fd);
     }
     munmap(area, size);
