@@ -328,6 +328,20 @@ netdev_offload_afzc_init_flow_api(struct netdev *netdev)
     return netdev_afzc_is_afzc(netdev) ? 0 : EOPNOTSUPP;
 }
 
+/* Removes offloaded flow 'ufid' of 'netdev' from its XDP program, if it is
+ * there: a flow that is no longer offloaded must not keep forwarding in the
+ * kernel with what it used to do. */
+static void
+afzc_offload_forget(struct netdev *netdev, const ovs_u128 *ufid)
+{
+    struct afzc_xdp *xdp = netdev_afzc_lock_xdp(netdev);
+
+    if (xdp) {
+        afzc_xdp_flow_del(xdp, ufid, NULL);
+    }
+    netdev_afzc_unlock(netdev);
+}
+
 /* Flow API: offloads the megaflow 'match' -> 'actions' received on
  * 'netdev', or declines it with EOPNOTSUPP so that it stays in user
  * space. */
@@ -357,11 +371,7 @@ netdev_offload_afzc_flow_put(struct netdev *netdev, struct match *match,
                     UUID_ARGS((const struct uuid *) ufid), reason);
         /* If this modifies an offloaded flow, the old actions must not
          * outlive it in the kernel. */
-        xdp = netdev_afzc_lock_xdp(netdev);
-        if (xdp) {
-            afzc_xdp_flow_del(xdp, ufid, NULL);
-        }
-        netdev_afzc_unlock(netdev);
+        afzc_offload_forget(netdev, ufid);
         return error;
     }
 
@@ -371,11 +381,7 @@ netdev_offload_afzc_flow_put(struct netdev *netdev, struct match *match,
     netdev_afzc_unlock(netdev);
     if (error) {
         COVERAGE_INC(afzc_offload_full);
-        xdp = netdev_afzc_lock_xdp(netdev);
-        if (xdp) {
-            afzc_xdp_flow_del(xdp, ufid, NULL);
-        }
-        netdev_afzc_unlock(netdev);
+        afzc_offload_forget(netdev, ufid);
         VLOG_DBG_RL(&rl, "%s: flow "UUID_FMT" stays in user space: %s",
                     netdev_get_name(netdev),
                     UUID_ARGS((const struct uuid *) ufid),
