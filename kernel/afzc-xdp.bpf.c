@@ -53,6 +53,31 @@ struct {
     __type(value, struct afzc_flow_value);
 } afzc_flows SEC(".maps");
 
+/* Actions of offloaded flows, by the 'id' of their afzc_flow_value. */
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, AFZC_MAX_FLOWS);
+    __type(key, __u32);
+    __type(value, struct afzc_flow_actions);
+} afzc_actions SEC(".maps");
+
+/* Counters of offloaded flows, by the same 'id'. */
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, AFZC_MAX_FLOWS);
+    __type(key, __u32);
+    __type(value, struct afzc_flow_stats);
+} afzc_flow_stats SEC(".maps");
+
+/* The exact-match cache, per CPU, indexed by a hash of the words.  User
+ * space gives every port's program the same map. */
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, AFZC_EMC_ENTRIES);
+    __type(key, __u32);
+    __type(value, struct afzc_emc_entry);
+} afzc_emc SEC(".maps");
+
 /* Output ports of offloaded flows, by ifindex. */
 struct {
     __uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
@@ -65,6 +90,11 @@ struct {
  * while the port has no offloaded flow, so that the program then neither
  * parses the frame nor walks the mask array. */
 volatile __u32 afzc_mask_limit = 0;
+
+/* Generation of the port's flow table, changed by user space after every
+ * change to it; cache entries of another generation are stale.  Set before
+ * the program is loaded; never 0. */
+volatile __u32 afzc_flow_gen = 1;
 
 /* Scratch space for the lookup key, too big for the BPF stack together with
  * the parsed key. */
@@ -81,6 +111,64 @@ struct {
 #define AFZC_VLAN_CFI 0x0010        /* htons(0x1000) */
 #define AFZC_FRAG_ANY 1
 #define AFZC_FRAG_LATER 2
+#define AFZC_EMC_BITS 13            /* log2(AFZC_EMC_ENTRIES). */
+_Static_assert(1 << AFZC_EMC_BITS == AFZC_EMC_ENTRIES, "AFZC_EMC_BITS");
+
+/* Which bytes of the first AFZC_EMC_WORDS 64-bit words of an untagged IPv4
+ * frame with a 20-byte header (read in host order) are part of its flow
+ * key: all but the IPv4 total length, identification and checksum and the
+ * UDP length.  The ports (or ICMP type and code) are kept whatever the
+ * protocol, which only makes a cache entry more specific than the flow. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define AFZC_EMC_MASK2 0xffffffff00000000ULL    /* Bytes 20-23. */
+#define AFZC_EMC_MASK3 0xffffffffffff0000ULL    /* Bytes 26-31. */
+#define AFZC_EMC_MASK4 0x0000ffffffffffffULL    /* Bytes 32-37. */
+#else
+#define AFZC_EMC_MASK2 0x00000000ffffffffULL
+#define AFZC_EMC_MASK3 0x0000ffffffffffffULL
+#define AFZC_EMC_MASK4 0xffffffffffff0000ULL
+#endif
+
+/* Reads the cache words of the frame between 'data' and 'end' into 'w'.
+ * Returns 0, or -1 if the cache does not cover the frame. */
+static __always_inline int
+afzc_emc_words(void *data, void *end, __u64 w[AFZC_EMC_WORDS])
+{
+    unsigned char *p = data;
+
+    if (p + AFZC_EMC_WORDS * 8 > (unsigned char *) end
+        || *(__u16 *) (p + 12) != AFZC_ETH_P_IP || p[14] != 0x45) {
+        return -1;
+    }
+    w[0] = *(__u64 *) p;
+    w[1] = *(__u64 *) (p + 8);
+    w[2] = *(__u64 *) (p + 16) & AFZC_EMC_MASK2;
+    w[3] = *(__u64 *) (p + 24) & AFZC_EMC_MASK3;
+    w[4] = *(__u64 *) (p + 32) & AFZC_EMC_MASK4;
+    return 0;
+}
+
+/* Returns the cache slot of words 'w'. */
+static __always_inline __u32
+afzc_emc_slot(const __u64 w[AFZC_EMC_WORDS])
+{
+    __u64 x = w[0] ^ w[1] ^ w[2] ^ w[3] ^ w[4];
+    __u32 h = (__u32) x ^ (__u32) (x >> 32);
+
+    return (h * 0x9e3779b1U) >> (32 - AFZC_EMC_BITS);
+}
+
+/* Counts a frame of 'bytes' bytes against offloaded flow 'id'. */
+static __always_inline void
+afzc_flow_count(__u32 id, __u64 bytes)
+{
+    struct afzc_flow_stats *st = bpf_map_lookup_elem(&afzc_flow_stats, &id);
+
+    if (st) {
+        st->packets++;
+        st->bytes += bytes;
+    }
+}
 
 /* Counts one frame of rx queue 'queue' under 'verdict'. */
 static __always_inline void
@@ -209,14 +297,14 @@ afzc_lookup(const struct afzc_flow_key *k)
     return NULL;
 }
 
-/* Executes the actions of 'v' on the frame in 'ctx'.  Returns the XDP
+/* Executes 'actions' on the frame in 'ctx'.  Returns the XDP
  * action for the frame. */
 static __always_inline int
-afzc_execute(struct xdp_md *ctx, struct afzc_flow_value *v)
+afzc_execute(struct xdp_md *ctx, const struct afzc_flow_action *actions)
 {
 #pragma clang loop unroll(full)
     for (int i = 0; i < AFZC_MAX_ACTIONS; i++) {
-        struct afzc_flow_action *a = &v->actions[i];
+        const struct afzc_flow_action *a = &actions[i];
         void *data = (void *) (long) ctx->data;
         void *end = (void *) (long) ctx->data_end;
         unsigned char *p = data;
@@ -283,21 +371,60 @@ afzc_xdp_prog(struct xdp_md *ctx)
     void *data = (void *) (long) ctx->data;
     void *end = (void *) (long) ctx->data_end;
     __u32 queue = ctx->rx_queue_index;
-    struct afzc_flow_key k = {};
+    __u32 ifindex = ctx->ingress_ifindex;
+    __u64 bytes = end - data;
+    __u64 w[AFZC_EMC_WORDS];
+    struct afzc_emc_entry *e = NULL;
+    struct afzc_flow_actions *acts;
     struct afzc_flow_value *v;
+    struct afzc_flow_key k;
+    __u32 gen, id;
     int action;
 
-    if (afzc_mask_limit && !afzc_parse(data, end, &k)
-        && (v = afzc_lookup(&k))) {
-        __sync_fetch_and_add(&v->packets, 1);
-        __sync_fetch_and_add(&v->bytes, (__u64) (end - data));
-        v->used_ns = bpf_ktime_get_coarse_ns();
-        action = afzc_execute(ctx, v);
-        afzc_count(queue, action == XDP_REDIRECT ? AFZC_XDP_OFFLOADED
-                                                 : AFZC_XDP_DROPPED);
-        return action;
+    if (!afzc_mask_limit) {
+        goto to_user;
     }
 
+    /* Read the generation before looking anything up, so that an entry
+     * made from a flow that is being deleted is stale at once. */
+    gen = afzc_flow_gen;
+    if (!afzc_emc_words(data, end, w)) {
+        __u32 slot = afzc_emc_slot(w);
+
+        e = bpf_map_lookup_elem(&afzc_emc, &slot);
+        if (e && e->gen == gen && e->ifindex == ifindex
+            && !((e->words[0] ^ w[0]) | (e->words[1] ^ w[1])
+                 | (e->words[2] ^ w[2]) | (e->words[3] ^ w[3])
+                 | (e->words[4] ^ w[4]))) {
+            id = e->id;
+            goto execute;
+        }
+    }
+
+    __builtin_memset(&k, 0, sizeof k);
+    if (afzc_parse(data, end, &k) || !(v = afzc_lookup(&k))) {
+        goto to_user;
+    }
+    id = v->id;
+    if (e) {
+        e->gen = gen;
+        e->id = id;
+        e->ifindex = ifindex;
+        __builtin_memcpy(e->words, w, sizeof e->words);
+    }
+
+execute:
+    acts = bpf_map_lookup_elem(&afzc_actions, &id);
+    if (!acts) {
+        goto to_user;
+    }
+    afzc_flow_count(id, bytes);
+    action = afzc_execute(ctx, acts->actions);
+    afzc_count(queue, action == XDP_REDIRECT ? AFZC_XDP_OFFLOADED
+                                             : AFZC_XDP_DROPPED);
+    return action;
+
+to_user:
     action = bpf_redirect_map(&afzc_xsks, queue, XDP_PASS);
     afzc_count(queue, action == XDP_REDIRECT ? AFZC_XDP_TO_USER
                                              : AFZC_XDP_PASSED);

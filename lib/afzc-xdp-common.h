@@ -98,12 +98,45 @@ struct afzc_flow_action {
     unsigned char pad[2];
 };
 
-/* Value of the flow table: actions and counters. */
+/* Value of the flow table: where the flow's actions and counters are. */
 struct afzc_flow_value {
+    unsigned int id;            /* Index in the action and counter arrays,
+                                 * below AFZC_MAX_FLOWS. */
+};
+
+/* The actions of an offloaded flow. */
+struct afzc_flow_actions {
     struct afzc_flow_action actions[AFZC_MAX_ACTIONS];
+};
+
+/* Counters of one offloaded flow on one CPU.  They are per CPU, so that the
+ * program updates them without atomic operations; user space sums them and
+ * tells when a flow was last used from their growth. */
+struct afzc_flow_stats {
     unsigned long long packets;
     unsigned long long bytes;
-    unsigned long long used_ns; /* CLOCK_MONOTONIC_COARSE of the last hit. */
+};
+
+/* The exact-match cache in front of the classifier.  For the frames it
+ * covers (untagged IPv4 without options, which is most traffic), the
+ * program compares a few masked 64-bit words of the headers with a cache
+ * entry rather than parsing the frame, masking the key under every mask and
+ * hashing it.  One cache serves every afzc port; it has AFZC_EMC_ENTRIES
+ * entries of 56 bytes per CPU.  An entry names its port and the generation
+ * of that port's flow table it was made in; user space moves a port to a
+ * new generation, unique in the process, on every change of its flow
+ * table, which makes its entries stale at once. */
+#define AFZC_EMC_ENTRIES 8192
+#define AFZC_EMC_WORDS 5        /* 40 bytes: Ethernet, IPv4, L4 ports. */
+
+/* An entry of the exact-match cache: the masked header words of the frames
+ * it stands for and their flow. */
+struct afzc_emc_entry {
+    unsigned int gen;           /* Flow table generation, 0 if empty. */
+    unsigned int id;            /* Flow: index in the action array. */
+    unsigned int ifindex;       /* Port the frames arrive on. */
+    unsigned int pad;
+    unsigned long long words[AFZC_EMC_WORDS];
 };
 
 /* Per-CPU counters of the XDP program for one rx queue of one port. */

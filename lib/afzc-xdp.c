@@ -25,6 +25,7 @@
 #include <linux/if_link.h>
 
 #include "afzc-xdp.skel.h"
+#include "bitmap.h"
 #include "hash.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/list.h"
@@ -43,6 +44,11 @@ struct afzc_xdp_flow {
     ovs_u128 ufid;
     struct afzc_flow_lookup lookup;     /* Its key in 'afzc_flows'. */
     uint32_t out_ifindex;       /* Output port, 0 if it drops. */
+    uint32_t id;                /* Its actions and counters' slot. */
+    uint64_t base_packets;      /* Counts of the slots it had before, */
+    uint64_t base_bytes;        /* when its actions were modified. */
+    uint64_t last_packets;      /* Packet count at the last read... */
+    long long int used_ms;      /* ...and when it last grew, 0 if never. */
 };
 
 /* An XDP program of ours, loaded and attached to one device, with the flows
@@ -57,6 +63,8 @@ struct afzc_xdp {
     /* Offloaded flows.  The caller serializes access. */
     struct hmap flows;
     struct afzc_flow_mask masks[AFZC_MAX_MASKS];  /* Copy of the map. */
+    unsigned long *ids;         /* Bitmap of the action slots in use. */
+    uint32_t next_id;           /* Where to look for a free slot first. */
 };
 
 /* Every attached program, so that a port going away can be removed from the
@@ -64,6 +72,62 @@ struct afzc_xdp {
 static struct ovs_mutex afzc_xdps_mutex = OVS_MUTEX_INITIALIZER;
 static struct ovs_list afzc_xdps OVS_GUARDED_BY(afzc_xdps_mutex)
     = OVS_LIST_INITIALIZER(&afzc_xdps);
+
+/* The exact-match cache that every program shares (see afzc-xdp-common.h),
+ * while there is one; otherwise -1. */
+static int afzc_emc_fd OVS_GUARDED_BY(afzc_xdps_mutex) = -1;
+
+static uint32_t afzc_xdp_next_gen(void);
+
+/* Opens and loads a new instance of the program and its maps, with the
+ * process's exact-match cache.  Returns the skeleton, or NULL with errno
+ * set. */
+static struct afzc_xdp_skel *
+afzc_xdp_load(void)
+{
+    struct afzc_xdp_skel *skel = afzc_xdp_skel__open();
+    int error = 0;
+
+    if (!skel) {
+        return NULL;
+    }
+    skel->data->afzc_flow_gen = afzc_xdp_next_gen();
+    ovs_mutex_lock(&afzc_xdps_mutex);
+    if (afzc_emc_fd >= 0) {
+        error = -bpf_map__reuse_fd(skel->maps.afzc_emc, afzc_emc_fd);
+    }
+    if (!error) {
+        error = -afzc_xdp_skel__load(skel);
+    }
+    if (!error && afzc_emc_fd < 0) {
+        afzc_emc_fd = dup(bpf_map__fd(skel->maps.afzc_emc));
+        if (afzc_emc_fd < 0) {
+            error = errno;
+        }
+    }
+    ovs_mutex_unlock(&afzc_xdps_mutex);
+    if (error) {
+        afzc_xdp_skel__destroy(skel);
+        errno = error;
+        return NULL;
+    }
+    return skel;
+}
+
+/* Destroys 'skel', loaded by afzc_xdp_load() and not (or no longer) in
+ * 'afzc_xdps', and the process's exact-match cache with the last program
+ * that uses it. */
+static void
+afzc_xdp_unload(struct afzc_xdp_skel *skel)
+{
+    afzc_xdp_skel__destroy(skel);
+    ovs_mutex_lock(&afzc_xdps_mutex);
+    if (ovs_list_is_empty(&afzc_xdps) && afzc_emc_fd >= 0) {
+        close(afzc_emc_fd);
+        afzc_emc_fd = -1;
+    }
+    ovs_mutex_unlock(&afzc_xdps_mutex);
+}
 
 /* libbpf print callback: libbpf's chatter goes to our log at debug level,
  * never to stderr, and never as a warning that would fail check_logs. */
@@ -164,14 +228,16 @@ afzc_xdp_attach(const char *devname, int ifindex, bool native,
 
     xdp = xzalloc(sizeof *xdp);
     hmap_init(&xdp->flows);
+    xdp->ids = bitmap_allocate(AFZC_MAX_FLOWS);
     xdp->ifindex = ifindex;
     xdp->flags = mode;
-    xdp->skel = afzc_xdp_skel__open_and_load();
+    xdp->skel = afzc_xdp_load();
     if (!xdp->skel) {
         error = errno ? errno : EINVAL;
         *errp = xasprintf("cannot load the afzc XDP program (%s)",
                           ovs_strerror(error));
         hmap_destroy(&xdp->flows);
+        bitmap_free(xdp->ids);
         free(xdp);
         return error;
     }
@@ -184,8 +250,9 @@ afzc_xdp_attach(const char *devname, int ifindex, bool native,
                           "mode (%s)", devname,
                           native ? "native" : "generic",
                           ovs_strerror(error));
-        afzc_xdp_skel__destroy(xdp->skel);
+        afzc_xdp_unload(xdp->skel);
         hmap_destroy(&xdp->flows);
+        bitmap_free(xdp->ids);
         free(xdp);
         return error;
     }
@@ -224,12 +291,13 @@ afzc_xdp_detach(struct afzc_xdp *xdp)
     /* XDP_FLAGS_REPLACE with -1 detaches only if our program is the one
      * attached; a device that is gone already has nothing to detach. */
     bpf_xdp_attach(xdp->ifindex, -1, XDP_FLAGS_REPLACE | xdp->flags, &opts);
-    afzc_xdp_skel__destroy(xdp->skel);
+    afzc_xdp_unload(xdp->skel);
     struct afzc_xdp_flow *flow;
     HMAP_FOR_EACH_POP (flow, node, &xdp->flows) {
         free(flow);
     }
     hmap_destroy(&xdp->flows);
+    bitmap_free(xdp->ids);
     free(xdp);
 }
 
@@ -353,26 +421,122 @@ afzc_xdp_mask_ref(struct afzc_xdp *xdp, int slot,
     return 0;
 }
 
-/* Reads the counters of 'flow' into '*stats'. */
+/* Reads the counters of 'flow' into '*stats'.  The program does not stamp
+ * hits with a time, which would cost every packet a helper call: a flow was
+ * last used when its packet count was last seen to grow, which is as precise
+ * as the revalidators, who read it every few hundred milliseconds, need. */
 static int
-afzc_xdp_flow_read(const struct afzc_xdp *xdp,
-                   const struct afzc_xdp_flow *flow,
+afzc_xdp_flow_read(const struct afzc_xdp *xdp, struct afzc_xdp_flow *flow,
                    struct afzc_xdp_flow_stats *stats)
 {
-    struct afzc_flow_value v;
+    int n_cpus = libbpf_num_possible_cpus();
+    struct afzc_flow_stats *per_cpu;
+    int error = 0;
 
     memset(stats, 0, sizeof *stats);
-    if (bpf_map_lookup_elem(bpf_map__fd(xdp->skel->maps.afzc_flows),
-                            &flow->lookup, &v)) {
+    if (n_cpus < 0) {
+        return EINVAL;
+    }
+    per_cpu = xcalloc(n_cpus, sizeof *per_cpu);
+    if (bpf_map_lookup_elem(bpf_map__fd(xdp->skel->maps.afzc_flow_stats),
+                            &flow->id, per_cpu)) {
+        error = errno;
+    } else {
+        stats->packets = flow->base_packets;
+        stats->bytes = flow->base_bytes;
+        for (int i = 0; i < n_cpus; i++) {
+            stats->packets += per_cpu[i].packets;
+            stats->bytes += per_cpu[i].bytes;
+        }
+        if (stats->packets != flow->last_packets) {
+            flow->last_packets = stats->packets;
+            flow->used_ms = time_msec();
+        }
+        stats->used_ms = flow->used_ms;
+    }
+    free(per_cpu);
+    return error;
+}
+
+/* Zeroes the counters in slot 'id' on every CPU.  Returns 0 or a positive
+ * errno value. */
+static int
+afzc_xdp_stats_clear(const struct afzc_xdp *xdp, uint32_t id)
+{
+    int n_cpus = libbpf_num_possible_cpus();
+    struct afzc_flow_stats *zeros;
+    int error = 0;
+
+    if (n_cpus < 0) {
+        return EINVAL;
+    }
+    zeros = xcalloc(n_cpus, sizeof *zeros);
+    if (bpf_map_update_elem(bpf_map__fd(xdp->skel->maps.afzc_flow_stats),
+                            &id, zeros, BPF_ANY)) {
+        error = errno;
+    }
+    free(zeros);
+    return error;
+}
+
+/* Takes a free slot of 'xdp', writes 'actions' into it and zeroes its
+ * counters, and stores its index in '*idp'.  Slots are handed out round
+ * robin, so that a slot just freed, which a packet in flight may still
+ * use, is the last to be reused.  Returns 0, ENOSPC, or another positive
+ * errno value. */
+static int
+afzc_xdp_id_alloc(struct afzc_xdp *xdp, const struct afzc_flow_actions
+                  *actions, uint32_t *idp)
+{
+    uint32_t key;
+    size_t id = bitmap_scan(xdp->ids, 0, xdp->next_id, AFZC_MAX_FLOWS);
+    int error;
+
+    if (id == AFZC_MAX_FLOWS) {
+        id = bitmap_scan(xdp->ids, 0, 0, xdp->next_id);
+        if (id == xdp->next_id) {
+            return ENOSPC;
+        }
+    }
+    key = id;
+    if (bpf_map_update_elem(bpf_map__fd(xdp->skel->maps.afzc_actions), &key,
+                            actions, BPF_ANY)) {
         return errno;
     }
-    stats->packets = v.packets;
-    stats->bytes = v.bytes;
-    /* The program stamps hits with bpf_ktime_get_coarse_ns(), which runs
-     * on the same clock as time_msec(), CLOCK_MONOTONIC, at tick
-     * resolution. */
-    stats->used_ms = v.used_ns / (1000 * 1000);
+    error = afzc_xdp_stats_clear(xdp, id);
+    if (error) {
+        return error;
+    }
+    bitmap_set1(xdp->ids, id);
+    xdp->next_id = (id + 1) % AFZC_MAX_FLOWS;
+    *idp = id;
     return 0;
+}
+
+/* Returns a flow table generation that no port has had yet in this
+ * process (short of 2**32 changes), never 0, which marks an empty cache
+ * entry.  Being unique, it also keeps a port that takes over the ifindex
+ * of a deleted one from using the cache entries the other left. */
+static uint32_t
+afzc_xdp_next_gen(void)
+{
+    static uint32_t last_gen;
+    uint32_t gen;
+
+    do {
+        gen = __atomic_add_fetch(&last_gen, 1, __ATOMIC_RELAXED);
+    } while (!gen);
+    return gen;
+}
+
+/* Tells the program that the flow table of 'xdp' changed, which makes its
+ * exact-match cache entries stale.  Called after each change is in the
+ * maps. */
+static void
+afzc_xdp_flows_changed(struct afzc_xdp *xdp)
+{
+    __atomic_store_n(&xdp->skel->data->afzc_flow_gen, afzc_xdp_next_gen(),
+                     __ATOMIC_RELEASE);
 }
 
 /* Offloads flow 'ufid', matching packets whose parsed key, masked by
@@ -387,15 +551,15 @@ afzc_xdp_flow_put(struct afzc_xdp *xdp, const ovs_u128 *ufid,
 {
     int flows_fd = bpf_map__fd(xdp->skel->maps.afzc_flows);
     struct afzc_xdp_flow *old = afzc_xdp_flow_find(xdp, ufid);
-    struct afzc_xdp_flow_stats old_stats;
+    struct afzc_flow_actions acts;
     struct afzc_flow_lookup lookup;
     struct afzc_flow_value value;
     uint32_t out_ifindex = 0;
     int slot, error;
 
     ovs_assert(n_actions <= AFZC_MAX_ACTIONS);
-    memset(&value, 0, sizeof value);
-    memcpy(value.actions, actions, n_actions * sizeof *actions);
+    memset(&acts, 0, sizeof acts);
+    memcpy(acts.actions, actions, n_actions * sizeof *actions);
     for (size_t i = 0; i < n_actions; i++) {
         if (actions[i].type == AFZC_ACT_OUTPUT) {
             out_ifindex = actions[i].ifindex;
@@ -409,25 +573,39 @@ afzc_xdp_flow_put(struct afzc_xdp *xdp, const ovs_u128 *ufid,
     }
 
     if (old) {
-        /* Modification: same match, new actions, counters carried over. */
-        if (!afzc_xdp_flow_read(xdp, old, &old_stats)) {
-            value.packets = old_stats.packets;
-            value.bytes = old_stats.bytes;
-            value.used_ns = (uint64_t) old_stats.used_ms * 1000 * 1000;
+        /* Modification: same match, new actions in a new slot, which the
+         * flow table entry then points to, so that a packet sees either
+         * the old actions or the new ones, never a mix.  The counters of
+         * the old slot are carried over. */
+        struct afzc_xdp_flow_stats old_stats;
+
+        error = afzc_xdp_id_alloc(xdp, &acts, &value.id);
+        if (error) {
+            return error;
         }
         if (bpf_map_update_elem(flows_fd, &old->lookup, &value, BPF_EXIST)) {
-            return errno;
+            error = errno;
+            bitmap_set0(xdp->ids, value.id);
+            return error;
         }
+        afzc_xdp_flows_changed(xdp);
+        if (!afzc_xdp_flow_read(xdp, old, &old_stats)) {
+            old->base_packets = old_stats.packets;
+            old->base_bytes = old_stats.bytes;
+        }
+        bitmap_set0(xdp->ids, old->id);
+        old->id = value.id;
         old->out_ifindex = out_ifindex;
         return 0;
     }
 
-    if (hmap_count(&xdp->flows) >= AFZC_MAX_FLOWS) {
-        return ENOSPC;
-    }
     slot = afzc_xdp_mask_slot(xdp, mask);
     if (slot < 0) {
         return ENOSPC;
+    }
+    error = afzc_xdp_id_alloc(xdp, &acts, &value.id);
+    if (error) {
+        return error;
     }
 
     memset(&lookup, 0, sizeof lookup);
@@ -436,11 +614,14 @@ afzc_xdp_flow_put(struct afzc_xdp *xdp, const ovs_u128 *ufid,
     if (bpf_map_update_elem(flows_fd, &lookup, &value, BPF_NOEXIST)) {
         /* EEXIST: another megaflow with the same masked key, which can only
          * have the same actions; leave it to user space. */
-        return errno;
+        error = errno;
+        bitmap_set0(xdp->ids, value.id);
+        return error;
     }
     error = afzc_xdp_mask_ref(xdp, slot, mask, 1);
     if (error) {
         bpf_map_delete_elem(flows_fd, &lookup);
+        bitmap_set0(xdp->ids, value.id);
         return error;
     }
 
@@ -448,7 +629,9 @@ afzc_xdp_flow_put(struct afzc_xdp *xdp, const ovs_u128 *ufid,
     flow->ufid = *ufid;
     flow->lookup = lookup;
     flow->out_ifindex = out_ifindex;
+    flow->id = value.id;
     hmap_insert(&xdp->flows, &flow->node, hash_bytes(ufid, sizeof *ufid, 0));
+    afzc_xdp_flows_changed(xdp);
     return 0;
 }
 
@@ -471,6 +654,8 @@ afzc_xdp_flow_remove(struct afzc_xdp *xdp, struct afzc_xdp_flow *flow)
     bpf_map_delete_elem(bpf_map__fd(xdp->skel->maps.afzc_flows),
                         &flow->lookup);
     afzc_xdp_mask_ref(xdp, slot, &xdp->masks[slot].mask, -1);
+    afzc_xdp_flows_changed(xdp);
+    bitmap_set0(xdp->ids, flow->id);
     hmap_remove(&xdp->flows, &flow->node);
     free(flow);
 }
