@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include <linux/if_xdp.h>
 
+#include "afzc-ring.h"
 #include "dp-packet.h"
 #include "netdev-afxdp-pool.h"
 #include "openvswitch/thread.h"
@@ -33,10 +34,6 @@
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(afzc_umem);
-
-#ifndef SOL_XDP
-#define SOL_XDP 283
-#endif
 
 /* Ring sizes of the anchor socket.  It never carries a packet, but the
  * kernel requires the UMEM's first socket to have fill, completion and rx or
@@ -114,26 +111,18 @@ afzc_umem_configured_frames(void)
 int
 afzc_umem_register_socket(void *area, uint32_t n_frames, int ring_size)
 {
-    struct xdp_umem_reg reg = {
-        .addr = (uintptr_t) area,
-        .len = (uint64_t) n_frames * AFZC_FRAME_SIZE,
-        .chunk_size = AFZC_FRAME_SIZE,
-        .headroom = 0,
-    };
     int fd, error;
 
     fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         return -errno;
     }
-    if (setsockopt(fd, SOL_XDP, XDP_UMEM_REG, &reg, sizeof reg)
-        || setsockopt(fd, SOL_XDP, XDP_UMEM_FILL_RING,
-                      &ring_size, sizeof ring_size)
-        || setsockopt(fd, SOL_XDP, XDP_UMEM_COMPLETION_RING,
-                      &ring_size, sizeof ring_size)
-        || setsockopt(fd, SOL_XDP, XDP_RX_RING,
-                      &ring_size, sizeof ring_size)) {
-        error = errno;
+    error = afzc_ring_register_umem(fd, area,
+                                    (uint64_t) n_frames * AFZC_FRAME_SIZE,
+                                    AFZC_FRAME_SIZE, 0);
+    error = error ? error : afzc_ring_set_sizes(fd, ring_size, 0, ring_size,
+                                                ring_size);
+    if (error) {
         close(fd);
         return -error;
     }
@@ -146,7 +135,7 @@ afzc_umem_register_socket(void *area, uint32_t n_frames, int ring_size)
 static int
 afzc_umem_anchor_open(struct afzc_umem *umem, char **errp)
 {
-    struct sockaddr_xdp sxdp;
+    int ifindex = if_nametoindex("lo");
     int fd, error, i;
 
     fd = afzc_umem_register_socket(umem->area, umem->n_frames,
@@ -157,20 +146,15 @@ afzc_umem_anchor_open(struct afzc_umem *umem, char **errp)
         return -fd;
     }
 
-    memset(&sxdp, 0, sizeof sxdp);
-    sxdp.sxdp_family = AF_XDP;
-    sxdp.sxdp_ifindex = if_nametoindex("lo");
-    sxdp.sxdp_queue_id = 0;
-    sxdp.sxdp_flags = XDP_COPY | XDP_USE_NEED_WAKEUP;
-
     /* The kernel releases a closed socket's binding asynchronously, so a
      * UMEM destroyed an instant ago may still hold the queue: retry EBUSY
      * for up to a second. */
     for (i = 0; ; i++) {
-        if (!bind(fd, (struct sockaddr *) &sxdp, sizeof sxdp)) {
+        error = afzc_ring_bind(fd, ifindex, 0,
+                               XDP_COPY | XDP_USE_NEED_WAKEUP, -1);
+        if (!error) {
             break;
         }
-        error = errno;
         if (error != EBUSY || i >= 100) {
             *errp = xasprintf("cannot bind the UMEM anchor socket to lo "
                               "queue 0 (%s)%s", ovs_strerror(error),

@@ -19,12 +19,12 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <linux/bpf.h>
 #include <linux/if_xdp.h>
-#include <xdp/xsk.h>
 
+#include "afzc-ring.h"
 #include "dp-packet.h"
 #include "openvswitch/list.h"
 #include "openvswitch/thread.h"
@@ -48,12 +48,6 @@ VLOG_DEFINE_THIS_MODULE(afzc_xsk);
  * are put for transmission: after the XDP headroom, like received ones. */
 #define AFZC_TX_OFFSET XDP_PACKET_HEADROOM
 
-/* One mmap()ed ring. */
-struct afzc_xsk_map {
-    void *base;
-    size_t size;
-};
-
 /* An AF_XDP socket for one port queue. */
 struct afzc_xsk {
     struct ovs_list node;       /* In 'afzc_xsks'. */
@@ -65,23 +59,22 @@ struct afzc_xsk {
     uint16_t owner_id;          /* Marks the frames of its fill ring. */
 
     /* Rx side: owned by the thread that polls the rx queue. */
-    struct xsk_ring_cons rx;
-    struct xsk_ring_prod fill;
+    struct afzc_ring rx;
+    struct afzc_ring fill;
     struct afzc_stash rx_stash;
     uint32_t rx_cap;            /* Most frames in fill + rx rings. */
     uint64_t fill_posted;       /* Frames ever put in the fill ring. */
     uint64_t rx_taken;          /* Frames ever taken from the rx ring. */
 
     /* Tx side: owned by the sender (under the port's tx queue lock). */
-    struct xsk_ring_prod tx;
-    struct xsk_ring_cons comp;
+    struct afzc_ring tx;
+    struct afzc_ring comp;
     struct afzc_stash tx_stash;
     uint64_t tx_posted;         /* Frames ever put in the tx ring. */
     uint64_t comp_taken;        /* Frames ever taken from the comp ring. */
     uint64_t tx_posted_seen;    /* 'tx_posted' at the last idle reap. */
 
     struct afzc_xsk_stats stats;
-    struct afzc_xsk_map maps[4];
 };
 
 /* Every open socket, for afzc_umem_get_counts(). */
@@ -89,39 +82,14 @@ static struct ovs_mutex afzc_xsks_mutex = OVS_MUTEX_INITIALIZER;
 static struct ovs_list afzc_xsks OVS_GUARDED_BY(afzc_xsks_mutex)
     = OVS_LIST_INITIALIZER(&afzc_xsks);
 
-/* Maps one ring of 'xsk' at page offset 'pgoff', with 'desc_size'-byte
- * entries, and fills in 'producer', 'consumer', 'ring' and 'flags' of the
- * ring structure at 'r' (an xsk_ring_prod or xsk_ring_cons: both have the
- * same layout).  Returns 0 or a positive errno value. */
-static int
-afzc_xsk_map_ring(struct afzc_xsk *xsk, int idx, const struct xdp_ring_offset
-                  *off, uint64_t pgoff, size_t desc_size, bool producer_side,
-                  struct xsk_ring_prod *r)
+/* Unmaps whichever rings of 'xsk' are mapped. */
+static void
+afzc_xsk_unmap_rings(struct afzc_xsk *xsk)
 {
-    size_t size = off->desc + AFZC_RING_SIZE * desc_size;
-    char *base;
-
-    base = mmap(NULL, size, PROT_READ | PROT_WRITE,
-                MAP_SHARED | MAP_POPULATE, xsk->fd, pgoff);
-    if (base == MAP_FAILED) {
-        return errno;
-    }
-    xsk->maps[idx].base = base;
-    xsk->maps[idx].size = size;
-
-    r->producer = (uint32_t *) (base + off->producer);
-    r->consumer = (uint32_t *) (base + off->consumer);
-    r->ring = base + off->desc;
-    r->flags = (uint32_t *) (base + off->flags);
-    r->mask = AFZC_RING_SIZE - 1;
-    r->size = AFZC_RING_SIZE;
-    r->cached_prod = *r->producer;
-    r->cached_cons = *r->consumer;
-    if (producer_side) {
-        /* libxdp's producer helpers keep 'cached_cons' one ring ahead. */
-        r->cached_cons += AFZC_RING_SIZE;
-    }
-    return 0;
+    afzc_ring_unmap(&xsk->rx);
+    afzc_ring_unmap(&xsk->tx);
+    afzc_ring_unmap(&xsk->fill);
+    afzc_ring_unmap(&xsk->comp);
 }
 
 /* Tops up the fill ring of 'xsk' with free frames, at most a stash batch at
@@ -139,23 +107,23 @@ afzc_xsk_refill(struct afzc_xsk *xsk)
     }
     want = MIN(xsk->rx_cap - in_flight, AFZC_STASH_BATCH);
     /* Evaluated once: the kernel moves the ring's consumer meanwhile. */
-    room = xsk_prod_nb_free(&xsk->fill, want);
+    room = afzc_ring_prod_free(&xsk->fill, want);
     want = MIN(want, room);
     if (want < NETDEV_MAX_BURST / 2
-        || xsk_ring_prod__reserve(&xsk->fill, want, &idx) != want) {
+        || afzc_ring_prod_reserve(&xsk->fill, want, &idx) != want) {
         return 0;
     }
     got = afzc_stash_take(xsk->umem, &xsk->rx_stash, addrs, want);
     if (got < want) {
         xsk->stats.fill_empty++;
         /* Give back the unused reservation. */
-        xsk->fill.cached_prod -= want - got;
+        afzc_ring_prod_cancel(&xsk->fill, want - got);
     }
     for (uint32_t i = 0; i < got; i++) {
-        *xsk_ring_prod__fill_addr(&xsk->fill, idx + i) = addrs[i];
+        *afzc_ring_fill_addr(&xsk->fill, idx + i) = addrs[i];
         afzc_umem_set_fill_owner(xsk->umem, addrs[i], xsk->owner_id);
     }
-    xsk_ring_prod__submit(&xsk->fill, got);
+    afzc_ring_prod_submit(&xsk->fill, got);
     xsk->fill_posted += got;
     return got;
 }
@@ -169,10 +137,7 @@ afzc_xsk_open(struct afzc_umem *umem, int ifindex, uint32_t queue,
               bool use_need_wakeup, struct afzc_xsk **xskp, char **errp)
 {
     struct xdp_mmap_offsets off;
-    struct sockaddr_xdp sxdp;
     struct afzc_xsk *xsk;
-    socklen_t optlen;
-    int ring_size = AFZC_RING_SIZE;
     int error, i;
 
     xsk = xzalloc(sizeof *xsk);
@@ -191,57 +156,40 @@ afzc_xsk_open(struct afzc_umem *umem, int ifindex, uint32_t queue,
         return error;
     }
 
-    optlen = sizeof off;
-    if (setsockopt(xsk->fd, SOL_XDP, XDP_RX_RING, &ring_size, sizeof ring_size)
-        || setsockopt(xsk->fd, SOL_XDP, XDP_TX_RING,
-                      &ring_size, sizeof ring_size)
-        || setsockopt(xsk->fd, SOL_XDP, XDP_UMEM_FILL_RING,
-                      &ring_size, sizeof ring_size)
-        || setsockopt(xsk->fd, SOL_XDP, XDP_UMEM_COMPLETION_RING,
-                      &ring_size, sizeof ring_size)
-        || getsockopt(xsk->fd, SOL_XDP, XDP_MMAP_OFFSETS, &off, &optlen)) {
-        error = errno;
+    error = afzc_ring_set_sizes(xsk->fd, AFZC_RING_SIZE, AFZC_RING_SIZE,
+                                AFZC_RING_SIZE, AFZC_RING_SIZE);
+    error = error ? error : afzc_ring_get_offsets(xsk->fd, &off);
+    if (error) {
         *errp = xasprintf("cannot set up AF_XDP rings (%s)",
                           ovs_strerror(error));
         goto error;
     }
 
-    error = afzc_xsk_map_ring(xsk, 0, &off.rx, XDP_PGOFF_RX_RING,
-                              sizeof(struct xdp_desc), false,
-                              (struct xsk_ring_prod *) &xsk->rx);
-    error = error ? error
-            : afzc_xsk_map_ring(xsk, 1, &off.tx, XDP_PGOFF_TX_RING,
-                                sizeof(struct xdp_desc), true, &xsk->tx);
-    error = error ? error
-            : afzc_xsk_map_ring(xsk, 2, &off.fr, XDP_UMEM_PGOFF_FILL_RING,
-                                sizeof(uint64_t), true, &xsk->fill);
-    error = error ? error
-            : afzc_xsk_map_ring(xsk, 3, &off.cr,
-                                XDP_UMEM_PGOFF_COMPLETION_RING,
-                                sizeof(uint64_t), false,
-                                (struct xsk_ring_prod *) &xsk->comp);
+    error = afzc_ring_map(&xsk->rx, xsk->fd, &off, AFZC_RING_RX,
+                          AFZC_RING_SIZE);
+    error = error ? error : afzc_ring_map(&xsk->tx, xsk->fd, &off,
+                                          AFZC_RING_TX, AFZC_RING_SIZE);
+    error = error ? error : afzc_ring_map(&xsk->fill, xsk->fd, &off,
+                                          AFZC_RING_FILL, AFZC_RING_SIZE);
+    error = error ? error : afzc_ring_map(&xsk->comp, xsk->fd, &off,
+                                          AFZC_RING_COMP, AFZC_RING_SIZE);
     if (error) {
         *errp = xasprintf("cannot map AF_XDP rings (%s)",
                           ovs_strerror(error));
         goto error;
     }
 
-    memset(&sxdp, 0, sizeof sxdp);
-    sxdp.sxdp_family = AF_XDP;
-    sxdp.sxdp_ifindex = ifindex;
-    sxdp.sxdp_queue_id = queue;
     /* A socket that shares a UMEM inherits its mode and need_wakeup from
-     * the UMEM's first socket: no other flag is allowed here. */
-    sxdp.sxdp_flags = XDP_SHARED_UMEM;
-    sxdp.sxdp_shared_umem_fd = afzc_umem_fd(umem);
-
-    /* A socket of this queue closed an instant ago may still hold it while
+     * the UMEM's first socket: no other flag is allowed here.
+     *
+     * A socket of this queue closed an instant ago may still hold it while
      * the kernel releases it: retry EBUSY for up to a second. */
     for (i = 0; ; i++) {
-        if (!bind(xsk->fd, (struct sockaddr *) &sxdp, sizeof sxdp)) {
+        error = afzc_ring_bind(xsk->fd, ifindex, queue, 0,
+                               afzc_umem_fd(umem));
+        if (!error) {
             break;
         }
-        error = errno;
         if (error != EBUSY || i >= 100) {
             *errp = xasprintf("cannot bind AF_XDP socket to queue %"PRIu32
                               " (%s)%s", queue, ovs_strerror(error),
@@ -264,11 +212,7 @@ afzc_xsk_open(struct afzc_umem *umem, int ifindex, uint32_t queue,
     return 0;
 
 error:
-    for (i = 0; i < ARRAY_SIZE(xsk->maps); i++) {
-        if (xsk->maps[i].base) {
-            munmap(xsk->maps[i].base, xsk->maps[i].size);
-        }
-    }
+    afzc_xsk_unmap_rings(xsk);
     close(xsk->fd);
     free(xsk);
     return error;
@@ -288,13 +232,13 @@ afzc_xsk_reap(struct afzc_xsk *xsk)
 {
     uint32_t idx, n;
 
-    while ((n = xsk_ring_cons__peek(&xsk->comp, AFZC_STASH_BATCH, &idx))) {
+    while ((n = afzc_ring_cons_peek(&xsk->comp, AFZC_STASH_BATCH, &idx))) {
         uint64_t addrs[AFZC_STASH_BATCH];
 
         for (uint32_t i = 0; i < n; i++) {
-            addrs[i] = *xsk_ring_cons__comp_addr(&xsk->comp, idx + i);
+            addrs[i] = afzc_ring_comp_addr(&xsk->comp, idx + i);
         }
-        xsk_ring_cons__release(&xsk->comp, n);
+        afzc_ring_cons_release(&xsk->comp, n);
         xsk->comp_taken += n;
         afzc_stash_give(xsk->umem, &xsk->tx_stash, addrs, n);
     }
@@ -334,8 +278,7 @@ afzc_xsk_kick(struct afzc_xsk *xsk)
 bool
 afzc_xsk_tx_pending(const struct afzc_xsk *xsk)
 {
-    return __atomic_load_n(xsk->tx.consumer, __ATOMIC_ACQUIRE)
-           != xsk->tx.cached_prod;
+    return afzc_ring_prod_unconsumed(&xsk->tx) != 0;
 }
 
 /* Returns true if 'xsk' has transmitted frames whose completions have not
@@ -372,11 +315,11 @@ afzc_xsk_recv(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
 {
     uint32_t idx, n;
 
-    n = xsk_ring_cons__peek(&xsk->rx, NETDEV_MAX_BURST, &idx);
+    n = afzc_ring_cons_peek(&xsk->rx, NETDEV_MAX_BURST, &idx);
     if (!n) {
         afzc_xsk_refill(xsk);
         if (!xsk->use_need_wakeup
-            || xsk_ring_prod__needs_wakeup(&xsk->fill)) {
+            || afzc_ring_needs_wakeup(&xsk->fill)) {
             struct pollfd pfd = { .fd = xsk->fd, .events = POLLIN };
 
             xsk->stats.rx_wakeups++;
@@ -386,8 +329,7 @@ afzc_xsk_recv(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
     }
 
     for (uint32_t i = 0; i < n; i++) {
-        const struct xdp_desc *desc = xsk_ring_cons__rx_desc(&xsk->rx,
-                                                             idx + i);
+        const struct xdp_desc *desc = afzc_ring_rx_desc(&xsk->rx, idx + i);
         struct dp_packet *packet = afzc_umem_packet(xsk->umem, desc->addr,
                                                     desc->len);
 
@@ -395,7 +337,7 @@ afzc_xsk_recv(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
         dp_packet_batch_add(batch, packet);
         xsk->stats.rx_bytes += desc->len;
     }
-    xsk_ring_cons__release(&xsk->rx, n);
+    afzc_ring_cons_release(&xsk->rx, n);
     xsk->rx_taken += n;
     xsk->stats.rx_packets += n;
 
@@ -415,10 +357,10 @@ afzc_xsk_send(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
     dp_packet_batch_apply_cutlen(batch);
     afzc_xsk_reap(xsk);
 
-    n_room = xsk_prod_nb_free(&xsk->tx, dp_packet_batch_size(batch));
+    n_room = afzc_ring_prod_free(&xsk->tx, dp_packet_batch_size(batch));
     n_room = MIN(n_room, dp_packet_batch_size(batch));
     if (n_room) {
-        xsk_ring_prod__reserve(&xsk->tx, n_room, &idx);
+        afzc_ring_prod_reserve(&xsk->tx, n_room, &idx);
     }
 
     DP_PACKET_BATCH_FOR_EACH (i, packet, batch) {
@@ -453,7 +395,7 @@ afzc_xsk_send(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
             xsk->stats.tx_copied++;
         }
 
-        desc = xsk_ring_prod__tx_desc(&xsk->tx, idx + n);
+        desc = afzc_ring_tx_desc(&xsk->tx, idx + n);
         desc->addr = addr;
         desc->len = size;
         desc->options = 0;
@@ -464,35 +406,34 @@ afzc_xsk_send(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
 
     if (n < n_room) {
         /* Some packets were dropped after the reservation. */
-        xsk->tx.cached_prod -= n_room - n;
+        afzc_ring_prod_cancel(&xsk->tx, n_room - n);
     }
     if (n) {
-        xsk_ring_prod__submit(&xsk->tx, n);
+        afzc_ring_prod_submit(&xsk->tx, n);
         xsk->tx_posted += n;
         xsk->stats.tx_packets += n;
     }
     if (n || afzc_xsk_tx_pending(xsk)) {
-        if (!xsk->use_need_wakeup || xsk_ring_prod__needs_wakeup(&xsk->tx)) {
+        if (!xsk->use_need_wakeup || afzc_ring_needs_wakeup(&xsk->tx)) {
             afzc_xsk_kick(xsk);
         }
     }
 }
 
-/* Returns the frames that the ring entries [from, to) of 'r' name to the
- * shared pool.  'rx_descs' tells whether the entries are xdp_descs or plain
- * addresses.  Returns how many frames were returned. */
+/* Returns the frames that the entries [from, to) of ring 'r' of 'xsk' name
+ * to the shared pool.  'descs' tells whether the entries are xdp_descs (a
+ * tx ring) or plain addresses (a completion ring).  Returns how many frames
+ * were returned. */
 static uint32_t
-afzc_xsk_recover_ring(struct afzc_xsk *xsk, const void *ring, uint32_t from,
-                      uint32_t to, bool descs)
+afzc_xsk_recover_ring(struct afzc_xsk *xsk, struct afzc_ring *r,
+                      uint32_t from, uint32_t to, bool descs)
 {
     uint32_t n = 0;
 
     for (uint32_t i = from; i != to; i++, n++) {
         uint64_t addr = (descs
-                         ? ((const struct xdp_desc *) ring)[i & (AFZC_RING_SIZE
-                                                                 - 1)].addr
-                         : ((const uint64_t *) ring)[i & (AFZC_RING_SIZE
-                                                          - 1)]);
+                         ? afzc_ring_tx_desc(r, i)->addr
+                         : afzc_ring_comp_addr(r, i));
 
         afzc_umem_free_frames(xsk->umem, &addr, 1);
     }
@@ -530,16 +471,15 @@ afzc_xsk_close(struct afzc_xsk *xsk)
      * again once the socket is closed below, wherever the kernel kept it:
      * in the fill ring, in the rx ring, or in the socket's own free list.
      * They are found by their owner mark, after the close. */
-    afzc_xsk_recover_ring(xsk, xsk->tx.ring,
-                          __atomic_load_n(xsk->tx.consumer, __ATOMIC_ACQUIRE),
+    afzc_xsk_recover_ring(xsk, &xsk->tx, afzc_ring_load_cons(&xsk->tx),
                           xsk->tx.cached_prod, true);
-    xsk->comp_taken += afzc_xsk_recover_ring(
-        xsk, xsk->comp.ring, xsk->comp.cached_cons,
-        __atomic_load_n(xsk->comp.producer, __ATOMIC_ACQUIRE), false);
+    xsk->comp_taken += afzc_xsk_recover_ring(xsk, &xsk->comp,
+                                             xsk->comp.cached_cons,
+                                             afzc_ring_load_prod(&xsk->comp),
+                                             false);
 
-    lost = xsk->tx_posted - xsk->comp_taken
-           - (xsk->tx.cached_prod
-              - __atomic_load_n(xsk->tx.consumer, __ATOMIC_ACQUIRE));
+    lost = (xsk->tx_posted - xsk->comp_taken
+            - afzc_ring_prod_unconsumed(&xsk->tx));
     if (lost) {
         VLOG_ERR("AF_XDP queue %"PRIu32": %"PRIu32" transmitted frames never "
                  "completed", xsk->queue, lost);
@@ -547,9 +487,7 @@ afzc_xsk_close(struct afzc_xsk *xsk)
 
     afzc_stash_drain(xsk->umem, &xsk->rx_stash);
     afzc_stash_drain(xsk->umem, &xsk->tx_stash);
-    for (int i = 0; i < ARRAY_SIZE(xsk->maps); i++) {
-        munmap(xsk->maps[i].base, xsk->maps[i].size);
-    }
+    afzc_xsk_unmap_rings(xsk);
     close(xsk->fd);
     afzc_umem_reclaim_fill_owner(xsk->umem, xsk->owner_id);
     free(xsk);
@@ -594,11 +532,9 @@ afzc_xsk_get_kstats(const struct afzc_xsk *xsk, struct afzc_xsk_kstats *ks)
 void
 afzc_xsk_get_counts(const struct afzc_xsk *xsk, struct afzc_frame_counts *c)
 {
-    uint32_t rx_ring = (__atomic_load_n(xsk->rx.producer, __ATOMIC_ACQUIRE)
-                        - *xsk->rx.consumer);
-    uint32_t tx_ring = (xsk->tx.cached_prod
-                        - __atomic_load_n(xsk->tx.consumer,
-                                          __ATOMIC_ACQUIRE));
+    uint32_t rx_ring = (afzc_ring_load_prod(&xsk->rx)
+                        - afzc_ring_load_cons(&xsk->rx));
+    uint32_t tx_ring = afzc_ring_prod_unconsumed(&xsk->tx);
     uint64_t rx_flight = xsk->fill_posted - xsk->rx_taken;
     uint64_t tx_flight = xsk->tx_posted - xsk->comp_taken;
 

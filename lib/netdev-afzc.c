@@ -30,6 +30,7 @@
 #include <linux/sockios.h>
 
 #include "afzc-appctl.h"
+#include "afzc-ring.h"
 #include "afzc-umem.h"
 #include "afzc-xdp.h"
 #include "afzc-xsk.h"
@@ -180,12 +181,6 @@ afzc_dev_probe_zerocopy(const char *name, int ifindex)
 {
     enum { N_FRAMES = 64 };
     size_t size = N_FRAMES * AFZC_FRAME_SIZE;
-    struct sockaddr_xdp sxdp = {
-        .sxdp_family = AF_XDP,
-        .sxdp_ifindex = ifindex,
-        .sxdp_queue_id = 0,
-        .sxdp_flags = XDP_ZEROCOPY,
-    };
     int fd, error = 0;
     void *area;
 
@@ -198,9 +193,7 @@ afzc_dev_probe_zerocopy(const char *name, int ifindex)
     if (fd < 0) {
         error = -fd;
     } else {
-        if (bind(fd, (struct sockaddr *) &sxdp, sizeof sxdp)) {
-            error = errno;
-        }
+        error = afzc_ring_bind(fd, ifindex, 0, XDP_ZEROCOPY, -1);
         close(fd);
     }
     munmap(area, size);

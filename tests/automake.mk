@@ -51,6 +51,7 @@ AFZC_SYSTEM_TESTSUITE_AT = \
 	tests/system-afzc-offload.at \
 	tests/system-afzc-stats.at \
 	tests/system-afzc-more.at \
+	tests/system-afzc-bench.at \
 	tests/afzc-xdp-flows.py \
 	tests/afzc-send.py
 

@@ -22,8 +22,9 @@
 #   afxdp-generic  OVS userspace datapath, OVS afxdp ports, xdp-mode=generic
 #   system         OVS userspace datapath, plain (system) ports
 #   xsk            a bare AF_XDP forwarder (ovs-afzc-bench xsk): sockets on
-#                  b1 and b2 sharing one UMEM, generic XDP, busy-polling on
-#                  the PMD's CPU; what any AF_XDP switch has to pay
+#                  b1 and b2 sharing one UMEM, copy mode, generic XDP,
+#                  busy-polling on the PMD's CPU; what any AF_XDP switch
+#                  has to pay
 #   bridge         a Linux bridge
 #   xdp            an XDP program on b1 redirecting to b2 (bare XDP)
 #
@@ -523,6 +524,7 @@ for round in $(seq "$repeat"); do
                 else
                     ip netns exec "$ns_sw" taskset -c "$fwd_cpu" "$bench" xsk \
                         --mode l2fwd --dev b1 --out b2 --xdp-mode generic \
+                        --copy \
                         > "$run/redirect.out" 2>&1 &
                 fi
                 redirect_pid=$!
