@@ -22,13 +22,6 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 
-#ifndef SOL_XDP
-#define SOL_XDP 283
-#endif
-#ifndef AF_XDP
-#define AF_XDP 44
-#endif
-
 /* Returns true if 'x' is a nonzero power of two. */
 bool
 afzc_ring_is_pow2(uint32_t x)

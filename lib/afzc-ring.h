@@ -73,7 +73,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <linux/if_xdp.h>
+
+/* Older C libraries lack these. */
+#ifndef SOL_XDP
+#define SOL_XDP 283
+#endif
+#ifndef AF_XDP
+#define AF_XDP 44
+#endif
 
 /* One mmap()ed ring of an AF_XDP socket, producer or consumer side. */
 struct afzc_ring {

@@ -33,10 +33,6 @@
 
 VLOG_DEFINE_THIS_MODULE(afzc_xsk);
 
-#ifndef SOL_XDP
-#define SOL_XDP 283
-#endif
-
 /* Most frames one queue may have in its fill and rx rings together: the
  * fill ring itself is kept full (the kernel drops a frame when it finds the
  * fill ring empty, however many frames wait in the rx ring), but a queue
