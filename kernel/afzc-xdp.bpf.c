@@ -93,8 +93,10 @@ volatile __u32 afzc_mask_limit = 0;
 
 /* Generation of the port's flow table, changed by user space after every
  * change to it; cache entries of another generation are stale.  Set before
- * the program is loaded; never 0. */
-volatile __u32 afzc_flow_gen = 1;
+ * the program is loaded; never 0.  No two ports ever have the same
+ * generation, so a cache entry of this generation is this port's.  Next to
+ * 'afzc_mask_limit', in the same cache line. */
+volatile __u32 afzc_flow_gen;
 
 /* Scratch space for the lookup key, too big for the BPF stack together with
  * the parsed key. */
@@ -371,7 +373,6 @@ afzc_xdp_prog(struct xdp_md *ctx)
     void *data = (void *) (long) ctx->data;
     void *end = (void *) (long) ctx->data_end;
     __u32 queue = ctx->rx_queue_index;
-    __u32 ifindex = ctx->ingress_ifindex;
     __u64 bytes = end - data;
     __u64 w[AFZC_EMC_WORDS];
     struct afzc_emc_entry *e = NULL;
@@ -392,7 +393,7 @@ afzc_xdp_prog(struct xdp_md *ctx)
         __u32 slot = afzc_emc_slot(w);
 
         e = bpf_map_lookup_elem(&afzc_emc, &slot);
-        if (e && e->gen == gen && e->ifindex == ifindex
+        if (e && e->gen == gen
             && !((e->words[0] ^ w[0]) | (e->words[1] ^ w[1])
                  | (e->words[2] ^ w[2]) | (e->words[3] ^ w[3])
                  | (e->words[4] ^ w[4]))) {
@@ -409,7 +410,6 @@ afzc_xdp_prog(struct xdp_md *ctx)
     if (e) {
         e->gen = gen;
         e->id = id;
-        e->ifindex = ifindex;
         __builtin_memcpy(e->words, w, sizeof e->words);
     }
 

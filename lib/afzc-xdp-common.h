@@ -122,20 +122,19 @@ struct afzc_flow_stats {
  * program compares a few masked 64-bit words of the headers with a cache
  * entry rather than parsing the frame, masking the key under every mask and
  * hashing it.  One cache serves every afzc port; it has AFZC_EMC_ENTRIES
- * entries of 56 bytes per CPU.  An entry names its port and the generation
- * of that port's flow table it was made in; user space moves a port to a
- * new generation, unique in the process, on every change of its flow
- * table, which makes its entries stale at once. */
+ * entries of 48 bytes per CPU.  An entry names the generation of the flow
+ * table it was made in; user space moves a port to a new generation,
+ * unique in the process, on every change of its flow table, which makes
+ * its entries stale at once. */
 #define AFZC_EMC_ENTRIES 8192
 #define AFZC_EMC_WORDS 5        /* 40 bytes: Ethernet, IPv4, L4 ports. */
 
 /* An entry of the exact-match cache: the masked header words of the frames
- * it stands for and their flow. */
+ * it stands for and their flow.  The generation, unique to a port, also
+ * tells which port's entry it is. */
 struct afzc_emc_entry {
     unsigned int gen;           /* Flow table generation, 0 if empty. */
     unsigned int id;            /* Flow: index in the action array. */
-    unsigned int ifindex;       /* Port the frames arrive on. */
-    unsigned int pad;
     unsigned long long words[AFZC_EMC_WORDS];
 };
 

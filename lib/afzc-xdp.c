@@ -91,7 +91,7 @@ afzc_xdp_load(void)
     if (!skel) {
         return NULL;
     }
-    skel->data->afzc_flow_gen = afzc_xdp_next_gen();
+    skel->bss->afzc_flow_gen = afzc_xdp_next_gen();
     ovs_mutex_lock(&afzc_xdps_mutex);
     if (afzc_emc_fd >= 0) {
         error = -bpf_map__reuse_fd(skel->maps.afzc_emc, afzc_emc_fd);
@@ -515,8 +515,8 @@ afzc_xdp_id_alloc(struct afzc_xdp *xdp, const struct afzc_flow_actions
 
 /* Returns a flow table generation that no port has had yet in this
  * process (short of 2**32 changes), never 0, which marks an empty cache
- * entry.  Being unique, it also keeps a port that takes over the ifindex
- * of a deleted one from using the cache entries the other left. */
+ * entry.  Being unique, it also tells one port's cache entries from
+ * another's, in the cache that all ports share. */
 static uint32_t
 afzc_xdp_next_gen(void)
 {
@@ -535,7 +535,7 @@ afzc_xdp_next_gen(void)
 static void
 afzc_xdp_flows_changed(struct afzc_xdp *xdp)
 {
-    __atomic_store_n(&xdp->skel->data->afzc_flow_gen, afzc_xdp_next_gen(),
+    __atomic_store_n(&xdp->skel->bss->afzc_flow_gen, afzc_xdp_next_gen(),
                      __ATOMIC_RELEASE);
 }
 
