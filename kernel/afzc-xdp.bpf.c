@@ -116,19 +116,26 @@ struct {
 #define AFZC_EMC_BITS 13            /* log2(AFZC_EMC_ENTRIES). */
 _Static_assert(1 << AFZC_EMC_BITS == AFZC_EMC_ENTRIES, "AFZC_EMC_BITS");
 
-/* Which bytes of the first AFZC_EMC_WORDS 64-bit words of an untagged IPv4
- * frame with a 20-byte header (read in host order) are part of its flow
- * key: all but the IPv4 total length, identification and checksum and the
- * UDP length.  The ports (or ICMP type and code) are kept whatever the
- * protocol, which only makes a cache entry more specific than the flow. */
+/* Which bytes of the first 64-bit words of an IPv4 frame with a 20-byte
+ * header (read in host order) are part of its flow key: all but the IPv4
+ * total length, identification and checksum and the UDP length.  The ports
+ * (or ICMP type and code) are kept whatever the protocol, which only makes
+ * a cache entry more specific than the flow.  AFZC_EMC_Un are for untagged
+ * frames, AFZC_EMC_Tn for frames with one 802.1Q tag (TCI included), whose
+ * headers are 4 bytes further on; the Ethernet type in word 1 tells the two
+ * kinds of entry apart. */
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define AFZC_EMC_MASK2 0xffffffff00000000ULL    /* Bytes 20-23. */
-#define AFZC_EMC_MASK3 0xffffffffffff0000ULL    /* Bytes 26-31. */
-#define AFZC_EMC_MASK4 0x0000ffffffffffffULL    /* Bytes 32-37. */
+#define AFZC_EMC_U2 0xffffffff00000000ULL       /* Bytes 20-23. */
+#define AFZC_EMC_U3 0xffffffffffff0000ULL       /* Bytes 26-31. */
+#define AFZC_EMC_U4 0x0000ffffffffffffULL       /* Bytes 32-37. */
+#define AFZC_EMC_T2 0x00000000ffffffffULL       /* Bytes 16-19. */
+#define AFZC_EMC_T3 0xffff0000ffffffffULL       /* Bytes 24-27, 30-31. */
 #else
-#define AFZC_EMC_MASK2 0x00000000ffffffffULL
-#define AFZC_EMC_MASK3 0x0000ffffffffffffULL
-#define AFZC_EMC_MASK4 0xffffffffffff0000ULL
+#define AFZC_EMC_U2 0x00000000ffffffffULL
+#define AFZC_EMC_U3 0x0000ffffffffffffULL
+#define AFZC_EMC_U4 0xffffffffffff0000ULL
+#define AFZC_EMC_T2 0xffffffff00000000ULL
+#define AFZC_EMC_T3 0xffffffff0000ffffULL
 #endif
 
 /* Reads the cache words of the frame between 'data' and 'end' into 'w'.
@@ -137,16 +144,30 @@ static __always_inline int
 afzc_emc_words(void *data, void *end, __u64 w[AFZC_EMC_WORDS])
 {
     unsigned char *p = data;
+    __u16 type;
 
-    if (p + AFZC_EMC_WORDS * 8 > (unsigned char *) end
-        || *(__u16 *) (p + 12) != AFZC_ETH_P_IP || p[14] != 0x45) {
+    /* 42 bytes: the ports of a tagged frame, or the end of the smallest
+     * untagged UDP, TCP or ICMP frame's L4 header. */
+    if (p + 42 > (unsigned char *) end) {
         return -1;
     }
     w[0] = *(__u64 *) p;
     w[1] = *(__u64 *) (p + 8);
-    w[2] = *(__u64 *) (p + 16) & AFZC_EMC_MASK2;
-    w[3] = *(__u64 *) (p + 24) & AFZC_EMC_MASK3;
-    w[4] = *(__u64 *) (p + 32) & AFZC_EMC_MASK4;
+    type = *(__u16 *) (p + 12);
+    if (type == AFZC_ETH_P_IP && p[14] == 0x45) {
+        w[2] = *(__u64 *) (p + 16) & AFZC_EMC_U2;
+        w[3] = *(__u64 *) (p + 24) & AFZC_EMC_U3;
+        w[4] = *(__u64 *) (p + 32) & AFZC_EMC_U4;
+        w[5] = 0;
+    } else if (type == AFZC_ETH_P_8021Q
+               && *(__u16 *) (p + 16) == AFZC_ETH_P_IP && p[18] == 0x45) {
+        w[2] = *(__u64 *) (p + 16) & AFZC_EMC_T2;
+        w[3] = *(__u64 *) (p + 24) & AFZC_EMC_T3;
+        w[4] = *(__u64 *) (p + 32);
+        w[5] = *(__u16 *) (p + 40);
+    } else {
+        return -1;
+    }
     return 0;
 }
 
@@ -154,7 +175,7 @@ afzc_emc_words(void *data, void *end, __u64 w[AFZC_EMC_WORDS])
 static __always_inline __u32
 afzc_emc_slot(const __u64 w[AFZC_EMC_WORDS])
 {
-    __u64 x = w[0] ^ w[1] ^ w[2] ^ w[3] ^ w[4];
+    __u64 x = w[0] ^ w[1] ^ w[2] ^ w[3] ^ w[4] ^ w[5];
     __u32 h = (__u32) x ^ (__u32) (x >> 32);
 
     return (h * 0x9e3779b1U) >> (32 - AFZC_EMC_BITS);
@@ -374,7 +395,7 @@ afzc_xdp_prog(struct xdp_md *ctx)
     void *end = (void *) (long) ctx->data_end;
     __u32 queue = ctx->rx_queue_index;
     __u64 bytes = end - data;
-    __u64 w[AFZC_EMC_WORDS];
+    __u64 w[AFZC_EMC_WORDS] = { 0 };
     struct afzc_emc_entry *e = NULL;
     struct afzc_flow_actions *acts;
     struct afzc_flow_value *v;
@@ -396,7 +417,7 @@ afzc_xdp_prog(struct xdp_md *ctx)
         if (e && e->gen == gen
             && !((e->words[0] ^ w[0]) | (e->words[1] ^ w[1])
                  | (e->words[2] ^ w[2]) | (e->words[3] ^ w[3])
-                 | (e->words[4] ^ w[4]))) {
+                 | (e->words[4] ^ w[4]) | (e->words[5] ^ w[5]))) {
             id = e->id;
             goto execute;
         }
