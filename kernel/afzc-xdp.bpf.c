@@ -395,6 +395,8 @@ afzc_xdp_prog(struct xdp_md *ctx)
     void *end = (void *) (long) ctx->data_end;
     __u32 queue = ctx->rx_queue_index;
     __u64 bytes = end - data;
+    /* Zeroed although only read once written: the compiler may spill
+     * words on a path that never wrote them, which the verifier refuses. */
     __u64 w[AFZC_EMC_WORDS] = { 0 };
     struct afzc_emc_entry *e = NULL;
     struct afzc_flow_actions *acts;
