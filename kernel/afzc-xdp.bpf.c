@@ -128,12 +128,14 @@ _Static_assert(1 << AFZC_EMC_BITS == AFZC_EMC_ENTRIES, "AFZC_EMC_BITS");
 #define AFZC_EMC_U2 0xffffffff00000000ULL       /* Bytes 20-23. */
 #define AFZC_EMC_U3 0xffffffffffff0000ULL       /* Bytes 26-31. */
 #define AFZC_EMC_U4 0x0000ffffffffffffULL       /* Bytes 32-37. */
+#define AFZC_EMC_U4_ICMP 0x00000000ffffffffULL  /* Bytes 32-35. */
 #define AFZC_EMC_T2 0x00000000ffffffffULL       /* Bytes 16-19. */
 #define AFZC_EMC_T3 0xffff0000ffffffffULL       /* Bytes 24-27, 30-31. */
 #else
 #define AFZC_EMC_U2 0x00000000ffffffffULL
 #define AFZC_EMC_U3 0x0000ffffffffffffULL
 #define AFZC_EMC_U4 0xffffffffffff0000ULL
+#define AFZC_EMC_U4_ICMP 0xffffffff00000000ULL
 #define AFZC_EMC_T2 0xffffffff00000000ULL
 #define AFZC_EMC_T3 0xffffffff0000ffffULL
 #endif
@@ -154,17 +156,20 @@ afzc_emc_words(void *data, void *end, __u64 w[AFZC_EMC_WORDS])
     w[0] = *(__u64 *) p;
     w[1] = *(__u64 *) (p + 8);
     type = *(__u16 *) (p + 12);
+    /* For ICMP, the two bytes after the type and code are the checksum,
+     * which changes from packet to packet: they are left out. */
     if (type == AFZC_ETH_P_IP && p[14] == 0x45) {
         w[2] = *(__u64 *) (p + 16) & AFZC_EMC_U2;
         w[3] = *(__u64 *) (p + 24) & AFZC_EMC_U3;
-        w[4] = *(__u64 *) (p + 32) & AFZC_EMC_U4;
+        w[4] = *(__u64 *) (p + 32)
+               & (p[23] == 1 ? AFZC_EMC_U4_ICMP : AFZC_EMC_U4);
         w[5] = 0;
     } else if (type == AFZC_ETH_P_8021Q
                && *(__u16 *) (p + 16) == AFZC_ETH_P_IP && p[18] == 0x45) {
         w[2] = *(__u64 *) (p + 16) & AFZC_EMC_T2;
         w[3] = *(__u64 *) (p + 24) & AFZC_EMC_T3;
         w[4] = *(__u64 *) (p + 32);
-        w[5] = *(__u16 *) (p + 40);
+        w[5] = p[27] == 1 ? 0 : *(__u16 *) (p + 40);
     } else {
         return -1;
     }
@@ -193,14 +198,16 @@ afzc_flow_count(__u32 id, __u64 bytes)
     }
 }
 
-/* Counts one frame of rx queue 'queue' under 'verdict'. */
+/* Counts one frame of rx queue 'queue' under 'verdict', and as a cache
+ * hit if 'cache_hit' is 1. */
 static __always_inline void
-afzc_count(__u32 queue, enum afzc_xdp_verdict verdict)
+afzc_count(__u32 queue, enum afzc_xdp_verdict verdict, __u32 cache_hit)
 {
     struct afzc_xdp_qstats *qs = bpf_map_lookup_elem(&afzc_qstats, &queue);
 
     if (qs) {
         qs->packets[verdict]++;
+        qs->cache_hits += cache_hit;
     }
 }
 
@@ -402,7 +409,7 @@ afzc_xdp_prog(struct xdp_md *ctx)
     struct afzc_flow_actions *acts;
     struct afzc_flow_value *v;
     struct afzc_flow_key k;
-    __u32 gen, id;
+    __u32 gen, id, cache_hit = 0;
     int action;
 
     if (!afzc_mask_limit) {
@@ -421,6 +428,7 @@ afzc_xdp_prog(struct xdp_md *ctx)
                  | (e->words[2] ^ w[2]) | (e->words[3] ^ w[3])
                  | (e->words[4] ^ w[4]) | (e->words[5] ^ w[5]))) {
             id = e->id;
+            cache_hit = 1;
             goto execute;
         }
     }
@@ -444,13 +452,13 @@ execute:
     afzc_flow_count(id, bytes);
     action = afzc_execute(ctx, acts->actions);
     afzc_count(queue, action == XDP_REDIRECT ? AFZC_XDP_OFFLOADED
-                                             : AFZC_XDP_DROPPED);
+                                             : AFZC_XDP_DROPPED, cache_hit);
     return action;
 
 to_user:
     action = bpf_redirect_map(&afzc_xsks, queue, XDP_PASS);
     afzc_count(queue, action == XDP_REDIRECT ? AFZC_XDP_TO_USER
-                                             : AFZC_XDP_PASSED);
+                                             : AFZC_XDP_PASSED, 0);
     return action;
 }
 

@@ -121,11 +121,11 @@ struct afzc_flow_stats {
  * covers (IPv4 without options, untagged or with one 802.1Q tag, which is
  * most traffic), the program compares a few masked 64-bit words of the
  * headers with a cache entry rather than parsing the frame, masking the key
- * under every mask and hashing it.  One cache serves every afzc port; it has AFZC_EMC_ENTRIES
- * entries of 56 bytes per CPU.  An entry names the generation of the flow
- * table it was made in; user space moves a port to a new generation,
- * unique in the process, on every change of its flow table, which makes
- * its entries stale at once. */
+ * under every mask and hashing it.  One cache serves every afzc port; it
+ * has AFZC_EMC_ENTRIES entries of 56 bytes per CPU.  An entry names the
+ * generation of the flow table it was made in; user space moves a port to
+ * a new generation, unique in the process, on every change of its flow
+ * table, which makes its entries stale at once. */
 #define AFZC_EMC_ENTRIES 8192
 #define AFZC_EMC_WORDS 6        /* Ethernet, 802.1Q, IPv4, L4 ports. */
 
@@ -141,6 +141,9 @@ struct afzc_emc_entry {
 /* Per-CPU counters of the XDP program for one rx queue of one port. */
 struct afzc_xdp_qstats {
     unsigned long long packets[AFZC_XDP_N_VERDICTS];
+    unsigned long long cache_hits;  /* Of the AFZC_XDP_OFFLOADED and
+                                     * AFZC_XDP_DROPPED frames, those the
+                                     * exact-match cache served. */
 };
 
 #endif /* afzc-xdp-common.h */

@@ -350,6 +350,7 @@ afzc_xdp_get_qstats(const struct afzc_xdp *xdp, uint32_t queue,
             for (int v = 0; v < AFZC_XDP_N_VERDICTS; v++) {
                 qs->packets[v] += percpu[cpu].packets[v];
             }
+            qs->cache_hits += percpu[cpu].cache_hits;
         }
     }
     free(percpu);

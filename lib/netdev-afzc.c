@@ -769,6 +769,7 @@ afzc_queue_counters(const struct netdev_afzc *dev, int q,
                      qs_ok, false);
     afzc_counter_add(c, &n, "xdp_dropped", qs.packets[AFZC_XDP_DROPPED],
                      qs_ok, false);
+    afzc_counter_add(c, &n, "xdp_cache_hits", qs.cache_hits, qs_ok, false);
     afzc_counter_add(c, &n, "frames_fill", fc.fill, true, true);
     afzc_counter_add(c, &n, "frames_rx", fc.rx, true, true);
     afzc_counter_add(c, &n, "frames_tx", fc.tx, true, true);
