@@ -139,6 +139,12 @@ afzc_appctl_umem_show(struct unixctl_conn *conn, int argc,
         AFZC_PUT(free); AFZC_PUT(stashed); AFZC_PUT(fill); AFZC_PUT(rx);
         AFZC_PUT(held); AFZC_PUT(tx); AFZC_PUT(completion);
 #undef AFZC_PUT
+        json_object_put(json, "sockets_copy",
+                        json_integer_create(afzc_umem_n_sockets(umem,
+                                                                false)));
+        json_object_put(json, "sockets_zerocopy",
+                        json_integer_create(afzc_umem_n_sockets(umem,
+                                                                true)));
         ports = json_object_create();
         json_object_put(json, "ports", ports);
     } else {
@@ -147,11 +153,14 @@ afzc_appctl_umem_show(struct unixctl_conn *conn, int argc,
                       "size_bytes: %"PRIu64"\nfree: %"PRIu64"\n"
                       "stashed: %"PRIu64"\nfill: %"PRIu64"\nrx: %"PRIu64"\n"
                       "held: %"PRIu64"\ntx: %"PRIu64"\n"
-                      "completion: %"PRIu64"\n",
+                      "completion: %"PRIu64"\n"
+                      "sockets_copy: %"PRIuSIZE"\n"
+                      "sockets_zerocopy: %"PRIuSIZE"\n",
                       AFZC_FRAME_SIZE, afzc_umem_n_frames(umem),
                       (uint64_t) afzc_umem_n_frames(umem) * AFZC_FRAME_SIZE,
                       c.free, c.stashed, c.fill, c.rx, c.held, c.tx,
-                      c.completion);
+                      c.completion, afzc_umem_n_sockets(umem, false),
+                      afzc_umem_n_sockets(umem, true));
     }
 
     n = afzc_appctl_get_ports(NULL, &devices);

@@ -17,7 +17,6 @@
 #include "afzc-umem.h"
 
 #include <errno.h>
-#include <net/if.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -35,17 +34,28 @@
 
 VLOG_DEFINE_THIS_MODULE(afzc_umem);
 
-/* Ring sizes of the anchor socket.  It never carries a packet, but the
- * kernel requires the UMEM's first socket to have fill, completion and rx or
- * tx rings. */
-#define AFZC_ANCHOR_RING_SIZE 64
+/* Kernel registrations of the UMEM's area in one mode.
+ *
+ * A socket that shares a UMEM with XDP_SHARED_UMEM takes the mode (copy or
+ * zero-copy) of the socket that registered it, so the area is registered
+ * once per mode in use: on the first socket bound in that mode, which then
+ * carries traffic like any other.  Later sockets of that mode bind with
+ * XDP_SHARED_UMEM to any socket of the registration that is still bound;
+ * the kernel keeps the registration as long as one of them is open.  Both
+ * registrations map the same frames at the same offsets, so a frame
+ * received in one mode is sent by address in the other. */
+struct afzc_umem_reg {
+    int *fds;                   /* Bound sockets sharing the registration. */
+    size_t n_fds;
+    size_t allocated_fds;
+};
 
 /* The shared UMEM. */
 struct afzc_umem {
     void *area;                 /* AFZC_FRAME_SIZE * 'n_frames' bytes. */
     uint32_t n_frames;
-    int fd;                     /* Anchor socket; owns the registration. */
-    int n_refs;                 /* Port queue sockets bound to it. */
+    int n_refs;                 /* Ports using it. */
+    struct afzc_umem_reg regs[2];       /* Copy [0] and zero-copy [1]. */
 
     struct umem_pool pool;      /* Free frames, as frame pointers. */
     struct dp_packet_afxdp *xpackets;   /* One per frame. */
@@ -173,48 +183,6 @@ afzc_umem_register_socket(void *area, uint32_t n_frames, int ring_size)
     return fd;
 }
 
-/* Creates the anchor socket of 'umem', registers the UMEM on it and binds
- * it to the loopback device.  Returns 0 or a positive errno value, with a
- * message in '*errp'. */
-static int
-afzc_umem_anchor_open(struct afzc_umem *umem, char **errp)
-{
-    int ifindex = if_nametoindex("lo");
-    int fd, error, i;
-
-    fd = afzc_umem_register_socket(umem->area, umem->n_frames,
-                                   AFZC_ANCHOR_RING_SIZE);
-    if (fd < 0) {
-        *errp = xasprintf("cannot register a %u-frame UMEM on an AF_XDP "
-                          "socket (%s)", umem->n_frames, ovs_strerror(-fd));
-        return -fd;
-    }
-
-    /* The kernel releases a closed socket's binding asynchronously, so a
-     * UMEM destroyed an instant ago may still hold the queue: retry EBUSY
-     * for up to a second. */
-    for (i = 0; ; i++) {
-        error = afzc_ring_bind(fd, ifindex, 0,
-                               XDP_COPY | XDP_USE_NEED_WAKEUP, -1);
-        if (!error) {
-            break;
-        }
-        if (error != EBUSY || i >= 100) {
-            *errp = xasprintf("cannot bind the UMEM anchor socket to lo "
-                              "queue 0 (%s)%s", ovs_strerror(error),
-                              error == EBUSY
-                              ? ": another AF_XDP user (another afzc "
-                                "ovs-vswitchd?) holds it in this network "
-                                "namespace" : "");
-            close(fd);
-            return error;
-        }
-        xnanosleep(10 * 1000 * 1000);
-    }
-    umem->fd = fd;
-    return 0;
-}
-
 /* Creates a UMEM of 'n_frames' frames.  Returns 0 or a positive errno
  * value, with a message in '*errp'. */
 static int
@@ -225,19 +193,11 @@ afzc_umem_create(uint32_t n_frames, struct afzc_umem **umemp, char **errp)
     int error;
 
     umem->n_frames = n_frames;
-    umem->fd = -1;
     umem->area = afzc_umem_map(size);
     if (umem->area == MAP_FAILED) {
         error = errno;
         *errp = xasprintf("cannot allocate a %"PRIuSIZE"-byte UMEM (%s)",
                           size, ovs_strerror(error));
-        free(umem);
-        return error;
-    }
-
-    error = afzc_umem_anchor_open(umem, errp);
-    if (error) {
-        afzc_umem_unmap(umem->area, size);
         free(umem);
         return error;
     }
@@ -265,7 +225,10 @@ afzc_umem_create(uint32_t n_frames, struct afzc_umem **umemp, char **errp)
 static void
 afzc_umem_destroy(struct afzc_umem *umem)
 {
-    close(umem->fd);
+    for (int i = 0; i < ARRAY_SIZE(umem->regs); i++) {
+        ovs_assert(!umem->regs[i].n_fds);
+        free(umem->regs[i].fds);
+    }
     afzc_umem_unmap(umem->area, (size_t) umem->n_frames * AFZC_FRAME_SIZE);
     umem_pool_cleanup(&umem->pool);
     afzc_umem_unmap(umem->xpackets,
@@ -345,11 +308,108 @@ afzc_umem_get(void)
     return umem;
 }
 
-/* Returns the anchor socket of 'umem', for XDP_SHARED_UMEM binds. */
-int
-afzc_umem_fd(const struct afzc_umem *umem)
+/* Tries to bind 'fd' with XDP_SHARED_UMEM to each bound socket of 'reg'
+ * in turn.  Returns 0 on success, EBADF if 'reg' has no socket that is
+ * still bound (the kernel unbinds the sockets of a device that goes away),
+ * or another positive errno value from the bind. */
+static int
+afzc_umem_bind_shared(const struct afzc_umem_reg *reg, int fd, int ifindex,
+                      uint32_t queue)
+    OVS_REQUIRES(afzc_umem_mutex)
 {
-    return umem->fd;
+    int error = EBADF;
+
+    for (size_t i = 0; i < reg->n_fds && error == EBADF; i++) {
+        error = afzc_ring_bind(fd, ifindex, queue, 0, reg->fds[i]);
+    }
+    return error;
+}
+
+/* Binds AF_XDP socket 'fd', whose fill, completion, rx and tx rings are set
+ * up, to queue 'queue' of the device with 'ifindex', in zero-copy mode if
+ * 'zerocopy' is true and in copy mode otherwise.  The socket shares the
+ * kernel registration of 'umem' in that mode if there is one, and otherwise
+ * registers 'umem' itself (see struct afzc_umem_reg).  Either way it uses
+ * need_wakeup.  A queue that a socket closed an instant ago may still hold
+ * while the kernel releases it, so EBUSY is retried for up to a second.
+ * Returns 0 or a positive errno value. */
+int
+afzc_umem_bind(struct afzc_umem *umem, int fd, int ifindex, uint32_t queue,
+               bool zerocopy)
+{
+    struct afzc_umem_reg *reg = &umem->regs[zerocopy];
+    bool registered = false;
+    int error;
+
+    for (int i = 0; ; i++) {
+        ovs_mutex_lock(&afzc_umem_mutex);
+        error = registered ? EBADF : afzc_umem_bind_shared(reg, fd, ifindex,
+                                                           queue);
+        if (error == EBADF) {
+            if (!registered) {
+                error = afzc_ring_register_umem(
+                    fd, umem->area,
+                    (uint64_t) umem->n_frames * AFZC_FRAME_SIZE,
+                    AFZC_FRAME_SIZE, 0);
+                registered = !error;
+            }
+            if (registered) {
+                error = afzc_ring_bind(fd, ifindex, queue,
+                                       ((zerocopy ? XDP_ZEROCOPY : XDP_COPY)
+                                        | XDP_USE_NEED_WAKEUP), -1);
+            }
+        }
+        if (!error) {
+            if (reg->n_fds >= reg->allocated_fds) {
+                reg->fds = x2nrealloc(reg->fds, &reg->allocated_fds,
+                                      sizeof *reg->fds);
+            }
+            reg->fds[reg->n_fds++] = fd;
+            if (registered) {
+                VLOG_INFO("registered the shared UMEM in %s mode on the "
+                          "socket of ifindex %d queue %"PRIu32,
+                          zerocopy ? "zero-copy" : "copy", ifindex, queue);
+            }
+        }
+        ovs_mutex_unlock(&afzc_umem_mutex);
+
+        if (error != EBUSY || i >= 100) {
+            return error;
+        }
+        xnanosleep(10 * 1000 * 1000);
+    }
+}
+
+/* Forgets socket 'fd', bound by afzc_umem_bind(), which the caller is about
+ * to close: no socket binds to it from now on. */
+void
+afzc_umem_unbind(struct afzc_umem *umem, int fd)
+{
+    ovs_mutex_lock(&afzc_umem_mutex);
+    for (int i = 0; i < ARRAY_SIZE(umem->regs); i++) {
+        struct afzc_umem_reg *reg = &umem->regs[i];
+
+        for (size_t j = 0; j < reg->n_fds; j++) {
+            if (reg->fds[j] == fd) {
+                reg->fds[j] = reg->fds[--reg->n_fds];
+                break;
+            }
+        }
+    }
+    ovs_mutex_unlock(&afzc_umem_mutex);
+}
+
+/* Returns the number of sockets bound to 'umem' in zero-copy mode if
+ * 'zerocopy' is true, in copy mode otherwise. */
+size_t
+afzc_umem_n_sockets(const struct afzc_umem *umem, bool zerocopy)
+{
+    size_t n;
+
+    ovs_mutex_lock(&afzc_umem_mutex);
+    n = umem->regs[zerocopy].n_fds;
+    ovs_mutex_unlock(&afzc_umem_mutex);
+    return n;
 }
 
 /* Returns the number of frames in 'umem'. */

@@ -17,12 +17,15 @@
 
 /* The one UMEM that every afzc port queue of an ovs-vswitchd shares.
  *
- * The UMEM is a page-aligned area of AFZC_FRAME_SIZE frames, registered once
- * with the kernel on an "anchor" AF_XDP socket bound in copy mode to queue 0
- * of the loopback device.  The anchor carries no traffic: it only owns the
- * UMEM registration, so that port queues can come and go in any order while
- * the UMEM stays.  Every port queue socket binds with XDP_SHARED_UMEM to the
- * anchor and gets fill and completion rings of its own.
+ * The UMEM is a page-aligned area of AFZC_FRAME_SIZE frames.  Every port
+ * queue socket has fill and completion rings of its own and shares the
+ * area's kernel registration with XDP_SHARED_UMEM.  The kernel makes every
+ * socket of a registration use the mode (copy or zero-copy) of the socket
+ * that made it, so the area is registered once per mode in use, on the
+ * first socket bound in that mode; no socket exists only to hold the
+ * registration.  Both registrations map the same frames at the same
+ * offsets: a frame is a frame, whichever mode received it, and goes out on
+ * any port by address.
  *
  * Free frames live in an OVS 'struct umem_pool', because that is where
  * dp_packet_delete() puts a DPBUF_AFXDP buffer back (free_afxdp_buf() rounds
@@ -93,7 +96,10 @@ void afzc_umem_set_config(const struct smap *other_config);
 uint32_t afzc_umem_configured_frames(void);
 int afzc_umem_register_socket(void *area, uint32_t n_frames, int ring_size);
 
-int afzc_umem_fd(const struct afzc_umem *);
+int afzc_umem_bind(struct afzc_umem *, int fd, int ifindex, uint32_t queue,
+                   bool zerocopy);
+void afzc_umem_unbind(struct afzc_umem *, int fd);
+size_t afzc_umem_n_sockets(const struct afzc_umem *, bool zerocopy);
 uint32_t afzc_umem_n_frames(const struct afzc_umem *);
 void *afzc_umem_area(const struct afzc_umem *);
 

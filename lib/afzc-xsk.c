@@ -51,6 +51,7 @@ struct afzc_xsk {
     int fd;
     int ifindex;
     uint32_t queue;
+    bool zerocopy;              /* Bound in zero-copy mode. */
     bool use_need_wakeup;
     uint16_t owner_id;          /* Marks the frames of its fill ring. */
 
@@ -125,16 +126,18 @@ afzc_xsk_refill(struct afzc_xsk *xsk)
 }
 
 /* Opens an AF_XDP socket on queue 'queue' of the device with 'ifindex',
- * sharing 'umem', stocks its fill ring and stores it in '*xskp'.  The socket
+ * sharing 'umem' in zero-copy mode if 'zerocopy' is true and in copy mode
+ * otherwise, stocks its fill ring and stores it in '*xskp'.  The socket
  * receives nothing until it is put in the XDP program's XSKMAP.  Returns 0
  * or a positive errno value, with a message in '*errp'. */
 int
 afzc_xsk_open(struct afzc_umem *umem, int ifindex, uint32_t queue,
-              bool use_need_wakeup, struct afzc_xsk **xskp, char **errp)
+              bool zerocopy, bool use_need_wakeup, struct afzc_xsk **xskp,
+              char **errp)
 {
     struct xdp_mmap_offsets off;
     struct afzc_xsk *xsk;
-    int error, i;
+    int error;
 
     xsk = xzalloc(sizeof *xsk);
     xsk->umem = umem;
@@ -175,27 +178,17 @@ afzc_xsk_open(struct afzc_umem *umem, int ifindex, uint32_t queue,
         goto error;
     }
 
-    /* A socket that shares a UMEM inherits its mode and need_wakeup from
-     * the UMEM's first socket: no other flag is allowed here.
-     *
-     * A socket of this queue closed an instant ago may still hold it while
-     * the kernel releases it: retry EBUSY for up to a second. */
-    for (i = 0; ; i++) {
-        error = afzc_ring_bind(xsk->fd, ifindex, queue, 0,
-                               afzc_umem_fd(umem));
-        if (!error) {
-            break;
-        }
-        if (error != EBUSY || i >= 100) {
-            *errp = xasprintf("cannot bind AF_XDP socket to queue %"PRIu32
-                              " (%s)%s", queue, ovs_strerror(error),
-                              error == EBUSY
-                              ? ": another AF_XDP socket uses this queue"
-                              : "");
-            goto error;
-        }
-        xnanosleep(10 * 1000 * 1000);
+    error = afzc_umem_bind(umem, xsk->fd, ifindex, queue, zerocopy);
+    if (error) {
+        *errp = xasprintf("cannot bind AF_XDP socket to queue %"PRIu32
+                          " in %s mode (%s)%s", queue,
+                          zerocopy ? "zero-copy" : "copy",
+                          ovs_strerror(error),
+                          error == EBUSY
+                          ? ": another AF_XDP socket uses this queue" : "");
+        goto error;
     }
+    xsk->zerocopy = zerocopy;
 
     while (afzc_xsk_refill(xsk)) {
         continue;
@@ -484,6 +477,7 @@ afzc_xsk_close(struct afzc_xsk *xsk)
     afzc_stash_drain(xsk->umem, &xsk->rx_stash);
     afzc_stash_drain(xsk->umem, &xsk->tx_stash);
     afzc_xsk_unmap_rings(xsk);
+    afzc_umem_unbind(xsk->umem, xsk->fd);
     close(xsk->fd);
     afzc_umem_reclaim_fill_owner(xsk->umem, xsk->owner_id);
     free(xsk);

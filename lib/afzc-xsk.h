@@ -17,11 +17,11 @@
 
 /* One AF_XDP socket: one queue of one afzc port.
  *
- * The socket is bound with XDP_SHARED_UMEM to the shared UMEM's anchor and
- * has four rings of its own: rx and fill (used by the thread that polls the
- * rx queue) and tx and completion (used by whoever sends on the tx queue,
- * under the port's tx queue lock when several threads share it).  Each side
- * has a frame stash in front of the shared pool. */
+ * The socket shares the UMEM (see afzc_umem_bind()) and has four rings of
+ * its own: rx and fill (used by the thread that polls the rx queue) and tx
+ * and completion (used by whoever sends on the tx queue, under the port's
+ * tx queue lock when several threads share it).  Each side has a frame
+ * stash in front of the shared pool. */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -66,7 +66,8 @@ struct afzc_xsk_kstats {
 struct afzc_xsk;
 
 int afzc_xsk_open(struct afzc_umem *, int ifindex, uint32_t queue,
-                  bool use_need_wakeup, struct afzc_xsk **, char **errp);
+                  bool zerocopy, bool use_need_wakeup, struct afzc_xsk **,
+                  char **errp);
 void afzc_xsk_close(struct afzc_xsk *);
 int afzc_xsk_fd(const struct afzc_xsk *);
 
