@@ -334,6 +334,25 @@ afzc_xsk_recv(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
     return 0;
 }
 
+/* Brings the 'size' bytes at 'data' into this CPU's cache.
+ *
+ * In copy mode the kernel copies every transmitted frame into a socket
+ * buffer, right after the kick.  A forwarded frame was last written by the
+ * CPU that received it, so that copy takes a cache miss on every line, one
+ * after the other.  Prefetching the frame's lines here lets those misses
+ * overlap, and the kernel then copies from this CPU's cache.  (OVS's afxdp
+ * ports get the same effect from their own copy of the packet.) */
+static void
+afzc_xsk_prefetch(const void *data, uint32_t size)
+{
+    uintptr_t line = (uintptr_t) data & ~(uintptr_t) (CACHE_LINE_SIZE - 1);
+    uintptr_t end = (uintptr_t) data + size;
+
+    for (; line < end; line += CACHE_LINE_SIZE) {
+        OVS_PREFETCH((const void *) line);
+    }
+}
+
 /* Transmits the packets in 'batch' on 'xsk' and takes ownership of them.
  * A packet whose data lies in the shared UMEM is posted by address; any
  * other packet is copied into a free frame first. */
@@ -370,6 +389,9 @@ afzc_xsk_send(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
              * back through the completion ring; the dp_packet, which lives
              * outside the frame, is simply forgotten. */
             addr = afzc_umem_offset(xsk->umem, data);
+            if (!xsk->zerocopy) {
+                afzc_xsk_prefetch(data, size);
+            }
             xsk->stats.tx_zerocopy++;
         } else {
             if (size > AFZC_FRAME_SIZE - AFZC_TX_OFFSET
