@@ -116,60 +116,88 @@ struct {
 #define AFZC_EMC_BITS 13            /* log2(AFZC_EMC_ENTRIES). */
 _Static_assert(1 << AFZC_EMC_BITS == AFZC_EMC_ENTRIES, "AFZC_EMC_BITS");
 
-/* Which bytes of the first 64-bit words of an IPv4 frame with a 20-byte
- * header (read in host order) are part of its flow key: all but the IPv4
- * total length, identification and checksum and the UDP length.  The ports
- * (or ICMP type and code) are kept whatever the protocol, which only makes
- * a cache entry more specific than the flow.  AFZC_EMC_Un are for untagged
- * frames, AFZC_EMC_Tn for frames with one 802.1Q tag (TCI included), whose
- * headers are 4 bytes further on; the Ethernet type in word 1 tells the two
- * kinds of entry apart. */
+/* The bits of a 64-bit word, loaded from memory in host order, that hold
+ * its bytes FIRST to LAST - 1 (0 <= FIRST < LAST <= 8). */
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define AFZC_EMC_U2 0xffffffff00000000ULL       /* Bytes 20-23. */
-#define AFZC_EMC_U3 0xffffffffffff0000ULL       /* Bytes 26-31. */
-#define AFZC_EMC_U4 0x0000ffffffffffffULL       /* Bytes 32-37. */
-#define AFZC_EMC_U4_ICMP 0x00000000ffffffffULL  /* Bytes 32-35. */
-#define AFZC_EMC_T2 0x00000000ffffffffULL       /* Bytes 16-19. */
-#define AFZC_EMC_T3 0xffff0000ffffffffULL       /* Bytes 24-27, 30-31. */
+#define AFZC_BYTES(FIRST, LAST) \
+    ((~0ULL >> (64 - 8 * ((LAST) - (FIRST)))) << (8 * (FIRST)))
 #else
-#define AFZC_EMC_U2 0x00000000ffffffffULL
-#define AFZC_EMC_U3 0x0000ffffffffffffULL
-#define AFZC_EMC_U4 0xffffffffffff0000ULL
-#define AFZC_EMC_U4_ICMP 0xffffffff00000000ULL
-#define AFZC_EMC_T2 0xffffffff00000000ULL
-#define AFZC_EMC_T3 0xffffffff0000ffffULL
+#define AFZC_BYTES(FIRST, LAST) \
+    ((~0ULL >> (64 - 8 * ((LAST) - (FIRST)))) << (8 * (8 - (LAST))))
 #endif
 
-/* Reads the cache words of the frame between 'data' and 'end' into 'w'.
- * Returns 0, or -1 if the cache does not cover the frame. */
+/* Reads the cache words of the frame between 'data' and 'end' into 'w':
+ * the frame's first bytes as 64-bit words, without the bytes that are no
+ * part of its flow key and change from packet to packet (IP lengths, IPv4
+ * identification and checksum, UDP length, ICMP checksum).  The first two
+ * words hold the Ethernet type, or the 802.1Q tag and so the offset of
+ * everything after it, so entries of different kinds never match.  The
+ * L4 ports (or ICMP type and code) are kept whatever the protocol, which
+ * can only make an entry more specific than its flow.  Returns 0, or -1 if
+ * the cache does not cover the frame: IPv4 with a 20-byte header or IPv6,
+ * untagged or with one 802.1Q tag, long enough to hold the L4 ports. */
 static __always_inline int
 afzc_emc_words(void *data, void *end, __u64 w[AFZC_EMC_WORDS])
 {
     unsigned char *p = data;
     __u16 type;
 
-    /* 42 bytes: the ports of a tagged frame, or the end of the smallest
-     * untagged UDP, TCP or ICMP frame's L4 header. */
+    /* 42 bytes: the ports of a tagged IPv4 frame, or the end of the
+     * smallest untagged UDP, TCP or ICMP frame's L4 header. */
     if (p + 42 > (unsigned char *) end) {
         return -1;
     }
     w[0] = *(__u64 *) p;
     w[1] = *(__u64 *) (p + 8);
     type = *(__u16 *) (p + 12);
-    /* For ICMP, the two bytes after the type and code are the checksum,
-     * which changes from packet to packet: they are left out. */
     if (type == AFZC_ETH_P_IP && p[14] == 0x45) {
-        w[2] = *(__u64 *) (p + 16) & AFZC_EMC_U2;
-        w[3] = *(__u64 *) (p + 24) & AFZC_EMC_U3;
+        /* Bytes 16-23: length and id (out), frag, TTL, protocol (23);
+         * 24-31: checksum (out), source, destination; 32-37: destination,
+         * ports or ICMP type and code (and checksum, out). */
+        w[2] = *(__u64 *) (p + 16) & AFZC_BYTES(4, 8);
+        w[3] = *(__u64 *) (p + 24) & AFZC_BYTES(2, 8);
         w[4] = *(__u64 *) (p + 32)
-               & (p[23] == 1 ? AFZC_EMC_U4_ICMP : AFZC_EMC_U4);
-        w[5] = 0;
+               & (p[23] == 1 ? AFZC_BYTES(0, 4) : AFZC_BYTES(0, 6));
+        w[5] = w[6] = w[7] = 0;
     } else if (type == AFZC_ETH_P_8021Q
                && *(__u16 *) (p + 16) == AFZC_ETH_P_IP && p[18] == 0x45) {
-        w[2] = *(__u64 *) (p + 16) & AFZC_EMC_T2;
-        w[3] = *(__u64 *) (p + 24) & AFZC_EMC_T3;
+        /* Bytes 16-23: type, version to TOS, length and id (out); 24-31:
+         * frag, TTL, protocol (27), checksum (out), source; 32-39: source,
+         * destination, source port or ICMP type and code; 40-41:
+         * destination port, or ICMP checksum (out). */
+        w[2] = *(__u64 *) (p + 16) & AFZC_BYTES(0, 4);
+        w[3] = *(__u64 *) (p + 24) & (AFZC_BYTES(0, 4) | AFZC_BYTES(6, 8));
         w[4] = *(__u64 *) (p + 32);
         w[5] = p[27] == 1 ? 0 : *(__u16 *) (p + 40);
+        w[6] = w[7] = 0;
+    } else if (type == AFZC_ETH_P_IPV6) {
+        /* Bytes 16-23: flow label, payload length (out), next header
+         * (20), hop limit; 24-53: addresses; 54-57: ports, or ICMPv6 type,
+         * code and checksum (out). */
+        if (p + 58 > (unsigned char *) end) {
+            return -1;
+        }
+        w[2] = *(__u64 *) (p + 16) & (AFZC_BYTES(0, 2) | AFZC_BYTES(4, 8));
+        w[3] = *(__u64 *) (p + 24);
+        w[4] = *(__u64 *) (p + 32);
+        w[5] = *(__u64 *) (p + 40);
+        w[6] = *(__u64 *) (p + 48);
+        w[7] = p[20] == 58 ? 0 : *(__u16 *) (p + 56);
+    } else if (type == AFZC_ETH_P_8021Q
+               && *(__u16 *) (p + 16) == AFZC_ETH_P_IPV6) {
+        /* Bytes 16-23: type, version to flow label, payload length (out);
+         * 24-57: next header (24), hop limit, addresses; 58-61: ports,
+         * or ICMPv6 type, code and checksum (out). */
+        if (p + 64 > (unsigned char *) end) {
+            return -1;
+        }
+        w[2] = *(__u64 *) (p + 16) & AFZC_BYTES(0, 6);
+        w[3] = *(__u64 *) (p + 24);
+        w[4] = *(__u64 *) (p + 32);
+        w[5] = *(__u64 *) (p + 40);
+        w[6] = *(__u64 *) (p + 48);
+        w[7] = *(__u64 *) (p + 56)
+               & (p[24] == 58 ? AFZC_BYTES(0, 4) : AFZC_BYTES(0, 6));
     } else {
         return -1;
     }
@@ -180,7 +208,7 @@ afzc_emc_words(void *data, void *end, __u64 w[AFZC_EMC_WORDS])
 static __always_inline __u32
 afzc_emc_slot(const __u64 w[AFZC_EMC_WORDS])
 {
-    __u64 x = w[0] ^ w[1] ^ w[2] ^ w[3] ^ w[4] ^ w[5];
+    __u64 x = w[0] ^ w[1] ^ w[2] ^ w[3] ^ w[4] ^ w[5] ^ w[6] ^ w[7];
     __u32 h = (__u32) x ^ (__u32) (x >> 32);
 
     return (h * 0x9e3779b1U) >> (32 - AFZC_EMC_BITS);
@@ -426,7 +454,8 @@ afzc_xdp_prog(struct xdp_md *ctx)
         if (e && e->gen == gen
             && !((e->words[0] ^ w[0]) | (e->words[1] ^ w[1])
                  | (e->words[2] ^ w[2]) | (e->words[3] ^ w[3])
-                 | (e->words[4] ^ w[4]) | (e->words[5] ^ w[5]))) {
+                 | (e->words[4] ^ w[4]) | (e->words[5] ^ w[5])
+                 | (e->words[6] ^ w[6]) | (e->words[7] ^ w[7]))) {
             id = e->id;
             cache_hit = 1;
             goto execute;

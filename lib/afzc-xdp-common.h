@@ -118,16 +118,16 @@ struct afzc_flow_stats {
 };
 
 /* The exact-match cache in front of the classifier.  For the frames it
- * covers (IPv4 without options, untagged or with one 802.1Q tag, which is
- * most traffic), the program compares a few masked 64-bit words of the
- * headers with a cache entry rather than parsing the frame, masking the key
- * under every mask and hashing it.  One cache serves every afzc port; it
- * has AFZC_EMC_ENTRIES entries of 56 bytes per CPU.  An entry names the
+ * covers (IPv4 without options and IPv6, untagged or with one 802.1Q tag,
+ * which is most traffic), the program compares a few masked 64-bit words
+ * of the headers with a cache entry rather than parsing the frame, masking
+ * the key under every mask and hashing it.  One cache serves every afzc
+ * port; it has AFZC_EMC_ENTRIES entries of 72 bytes per CPU.  An entry names the
  * generation of the flow table it was made in; user space moves a port to
  * a new generation, unique in the process, on every change of its flow
  * table, which makes its entries stale at once. */
 #define AFZC_EMC_ENTRIES 8192
-#define AFZC_EMC_WORDS 6        /* Ethernet, 802.1Q, IPv4, L4 ports. */
+#define AFZC_EMC_WORDS 8        /* Ethernet, 802.1Q, IPv6, L4 ports. */
 
 /* An entry of the exact-match cache: the masked header words of the frames
  * it stands for and their flow.  The generation, unique to a port, also

@@ -4,10 +4,12 @@
 # Packet senders for the afzc system tests:
 #
 #   afzc-send.py udp ADDRESS COUNT
-#       Sends COUNT one-byte UDP datagrams to port 9 of ADDRESS.
+#       Sends COUNT one-byte UDP datagrams to port 9 of ADDRESS (IPv4 or
+#       IPv6).
 #   afzc-send.py tagged DEV DST-MAC SRC-MAC VID SRC-IP DST-IP COUNT
-#       Writes COUNT 802.1Q-tagged UDP frames (to port 9) on DEV through a
-#       packet socket, for namespaces where no VLAN device can be made.
+#       Writes COUNT 802.1Q-tagged UDP frames (to port 9, IPv4 or IPv6 as
+#       the addresses are) on DEV through a packet socket, for namespaces
+#       where no VLAN device can be made.
 
 import socket
 import struct
@@ -22,21 +24,35 @@ def checksum(data):
 
 
 def send_udp(address, count):
-    """Sends 'count' datagrams to 'address', port 9."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    """Sends 'count' datagrams to 'address' (IPv4 or IPv6), port 9."""
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    s = socket.socket(family, socket.SOCK_DGRAM)
     for _ in range(count):
         s.sendto(b"x", (address, 9))
 
 
 def send_tagged(dev, dst_mac, src_mac, vid, src_ip, dst_ip, count):
-    """Writes 'count' tagged UDP frames on 'dev'."""
+    """Writes 'count' tagged UDP frames on 'dev', IPv6 if the addresses
+    are, IPv4 otherwise."""
     udp = struct.pack("!HHHH", 1000, 9, 9, 0) + b"x"
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17,
-                     0, socket.inet_aton(src_ip), socket.inet_aton(dst_ip))
-    ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
+    if ":" in src_ip:
+        src = socket.inet_pton(socket.AF_INET6, src_ip)
+        dst = socket.inet_pton(socket.AF_INET6, dst_ip)
+        pseudo = src + dst + struct.pack("!IxxxB", len(udp), 17)
+        udp_csum = checksum(pseudo + udp + b"\0") or 0xffff
+        udp = udp[:6] + struct.pack("!H", udp_csum) + udp[8:]
+        ip = struct.pack("!IHBB16s16s", 0x60000000, len(udp), 17, 64,
+                         src, dst)
+        eth_type = 0x86dd
+    else:
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64,
+                         17, 0, socket.inet_aton(src_ip),
+                         socket.inet_aton(dst_ip))
+        ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
+        eth_type = 0x0800
     eth = (bytes.fromhex(dst_mac.replace(":", ""))
            + bytes.fromhex(src_mac.replace(":", ""))
-           + struct.pack("!HHH", 0x8100, vid, 0x0800))
+           + struct.pack("!HHH", 0x8100, vid, eth_type))
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((dev, 0))
     for _ in range(count):
