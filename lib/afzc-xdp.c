@@ -327,21 +327,33 @@ afzc_xdp_prog_id(const struct afzc_xdp *xdp)
     return xdp->prog_id;
 }
 
+/* Returns a zeroed buffer for one value of a per-CPU map whose values are
+ * 'size' bytes (a multiple of 8, as the kernel lays them out) and stores
+ * the number of possible CPUs in '*n_cpusp', or returns NULL if that number
+ * cannot be told. */
+static void *
+afzc_xdp_percpu_buf(size_t size, int *n_cpusp)
+{
+    int n_cpus = libbpf_num_possible_cpus();
+
+    *n_cpusp = n_cpus;
+    return n_cpus > 0 ? xcalloc(n_cpus, size) : NULL;
+}
+
 /* Sums the per-CPU counters of rx queue 'queue' into '*qs'.  Returns 0 or a
  * positive errno value. */
 int
 afzc_xdp_get_qstats(const struct afzc_xdp *xdp, uint32_t queue,
                     struct afzc_xdp_qstats *qs)
 {
-    int n_cpus = libbpf_num_possible_cpus();
     struct afzc_xdp_qstats *percpu;
-    int error = 0;
+    int n_cpus, error = 0;
 
     memset(qs, 0, sizeof *qs);
-    if (n_cpus <= 0) {
+    percpu = afzc_xdp_percpu_buf(sizeof *percpu, &n_cpus);
+    if (!percpu) {
         return EINVAL;
     }
-    percpu = xcalloc(n_cpus, sizeof *percpu);
     if (bpf_map_lookup_elem(bpf_map__fd(xdp->skel->maps.afzc_qstats),
                             &queue, percpu)) {
         error = errno;
@@ -430,15 +442,14 @@ static int
 afzc_xdp_flow_read(const struct afzc_xdp *xdp, struct afzc_xdp_flow *flow,
                    struct afzc_xdp_flow_stats *stats)
 {
-    int n_cpus = libbpf_num_possible_cpus();
     struct afzc_flow_stats *per_cpu;
-    int error = 0;
+    int n_cpus, error = 0;
 
     memset(stats, 0, sizeof *stats);
-    if (n_cpus < 0) {
+    per_cpu = afzc_xdp_percpu_buf(sizeof *per_cpu, &n_cpus);
+    if (!per_cpu) {
         return EINVAL;
     }
-    per_cpu = xcalloc(n_cpus, sizeof *per_cpu);
     if (bpf_map_lookup_elem(bpf_map__fd(xdp->skel->maps.afzc_flow_stats),
                             &flow->id, per_cpu)) {
         error = errno;
@@ -464,14 +475,13 @@ afzc_xdp_flow_read(const struct afzc_xdp *xdp, struct afzc_xdp_flow *flow,
 static int
 afzc_xdp_stats_clear(const struct afzc_xdp *xdp, uint32_t id)
 {
-    int n_cpus = libbpf_num_possible_cpus();
     struct afzc_flow_stats *zeros;
-    int error = 0;
+    int n_cpus, error = 0;
 
-    if (n_cpus < 0) {
+    zeros = afzc_xdp_percpu_buf(sizeof *zeros, &n_cpus);
+    if (!zeros) {
         return EINVAL;
     }
-    zeros = xcalloc(n_cpus, sizeof *zeros);
     if (bpf_map_update_elem(bpf_map__fd(xdp->skel->maps.afzc_flow_stats),
                             &id, zeros, BPF_ANY)) {
         error = errno;
