@@ -126,7 +126,7 @@ AFZC_ISOLATE = yes
 check-afzc: all $(AFZC_SYSTEM_TESTSUITE) tests/atconfig tests/atlocal
 	@suite='$(AFZC_SYSTEM_TESTSUITE)'; $(AFZC_RUN_SYSTEM_SUITE)
 
-# OVS's system-traffic.at over afzc ports.  Takes more than an hour.
+# OVS's system-traffic.at over afzc ports.  Takes about 15 minutes here.
 check-afzc-traffic: all $(AFZC_TRAFFIC_TESTSUITE) tests/atconfig tests/atlocal
 	@suite='$(AFZC_TRAFFIC_TESTSUITE)'; $(AFZC_RUN_SYSTEM_SUITE)
 
