@@ -36,9 +36,12 @@
 #include "afzc-xsk.h"
 #include "dp-packet.h"
 #include "netdev-linux-private.h"
+#include "netlink.h"
+#include "netlink-socket.h"
 #include "netdev-provider.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
+#include "openvswitch/ofpbuf.h"
 #include "openvswitch/vlog.h"
 #include "ovs-thread.h"
 #include "packets.h"
@@ -173,16 +176,71 @@ afzc_dev_n_rx_queues(const char *name)
     return n;
 }
 
+/* The kernel's "netdev" generic netlink family (Linux 6.3 and later), as
+ * far as afzc needs it: the XDP features of a device. */
+#define AFZC_NETDEV_CMD_DEV_GET 1
+#define AFZC_NETDEV_A_DEV_IFINDEX 1
+#define AFZC_NETDEV_A_DEV_XDP_FEATURES 3
+#define AFZC_NETDEV_XDP_ACT_XSK_ZEROCOPY 8
+
+/* Asks the kernel whether the driver of the device with 'ifindex' supports
+ * AF_XDP zero-copy.  Returns 0 if it does, EOPNOTSUPP if it does not, or
+ * another positive errno value if the kernel cannot tell (before Linux
+ * 6.3). */
+static int
+afzc_dev_query_zerocopy(int ifindex)
+{
+    static const struct nl_policy policy[] = {
+        [AFZC_NETDEV_A_DEV_XDP_FEATURES] = { .type = NL_A_U64 },
+    };
+    struct nlattr *attrs[ARRAY_SIZE(policy)];
+    static int family;          /* Looked up once, then cached. */
+    struct ofpbuf request, *reply;
+    uint64_t features;
+    int error;
+
+    error = nl_lookup_genl_family("netdev", &family);
+    if (error) {
+        return error;
+    }
+    ofpbuf_init(&request, 0);
+    nl_msg_put_genlmsghdr(&request, 0, family, NLM_F_REQUEST,
+                          AFZC_NETDEV_CMD_DEV_GET, 1);
+    nl_msg_put_u32(&request, AFZC_NETDEV_A_DEV_IFINDEX, ifindex);
+    error = nl_transact(NETLINK_GENERIC, &request, &reply);
+    ofpbuf_uninit(&request);
+    if (error) {
+        return error;
+    }
+    if (!nl_policy_parse(reply, NLMSG_HDRLEN + GENL_HDRLEN, policy, attrs,
+                         ARRAY_SIZE(policy))) {
+        ofpbuf_delete(reply);
+        return EPROTO;
+    }
+    features = nl_attr_get_u64(attrs[AFZC_NETDEV_A_DEV_XDP_FEATURES]);
+    ofpbuf_delete(reply);
+    return features & AFZC_NETDEV_XDP_ACT_XSK_ZEROCOPY ? 0 : EOPNOTSUPP;
+}
+
 /* Returns 0 if the driver of device 'name' supports AF_XDP zero-copy on its
  * queue 0, EOPNOTSUPP if it does not, or another positive errno value if it
- * cannot be told.  Binds a throwaway UMEM in zero-copy mode to find out. */
+ * cannot be told.  Asks the kernel where it can tell; otherwise binds a
+ * throwaway UMEM in zero-copy mode to find out, which fails with EBUSY
+ * while another socket (this port's own, say) holds queue 0. */
 static int
 afzc_dev_probe_zerocopy(const char *name, int ifindex)
 {
     enum { N_FRAMES = 64 };
     size_t size = N_FRAMES * AFZC_FRAME_SIZE;
-    int fd, error = 0;
+    int fd, error;
     void *area;
+
+    error = afzc_dev_query_zerocopy(ifindex);
+    if (error == 0 || error == EOPNOTSUPP) {
+        VLOG_DBG("%s: the kernel says the driver %s AF_XDP zero-copy", name,
+                 error ? "lacks" : "has");
+        return error;
+    }
 
     area = mmap(NULL, size, PROT_READ | PROT_WRITE,
                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -403,11 +461,15 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
                               name, mtu, AFZC_FRAME_SIZE, AFZC_MAX_MTU);
             return EINVAL;
         }
-        /* A driver without zero-copy gets a clear error here.  Any other
-         * probe failure (EBUSY, say, while this port's own socket holds
-         * queue 0) is left to the bind in netdev_afzc_setup(). */
-        if (mode == AFZC_MODE_NATIVE_ZC
-            && afzc_dev_probe_zerocopy(name, ifindex) == EOPNOTSUPP) {
+    }
+
+    /* A driver without zero-copy gets a clear error here, also for a
+     * running port that is asked to switch to zero-copy.  Any other probe
+     * failure is left to the bind in netdev_afzc_setup(). */
+    if (mode == AFZC_MODE_NATIVE_ZC) {
+        int ifindex = if_nametoindex(name);
+
+        if (ifindex && afzc_dev_probe_zerocopy(name, ifindex) == EOPNOTSUPP) {
             char driver[32];
 
             afzc_dev_driver(name, driver, sizeof driver);
