@@ -596,10 +596,13 @@ netdev_afzc_reconfigure(struct netdev *netdev)
 
         /* veth cannot do zero-copy, and its generic mode outruns its
          * native mode for AF_XDP (see Documentation/topics/afzc.rst).
-         * Elsewhere, the first mode that works, fastest first. */
+         * Elsewhere, the first mode that works, fastest first, but not
+         * zero-copy where the kernel says the driver lacks it. */
         afzc_dev_driver(name, driver, sizeof driver);
         if (!strcmp(driver, "veth")) {
             i = ARRAY_SIZE(modes) - 1;
+        } else if (afzc_dev_query_zerocopy(dev->ifindex) == EOPNOTSUPP) {
+            i = 1;
         }
         for (;; i++) {
             mode = modes[i];
