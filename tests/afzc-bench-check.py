@@ -6,12 +6,35 @@ Usage: afzc-bench-check.py FILE SIZE FLOWS CONFIG...
 
 Exits with status 0 if FILE has, for every CONFIG and every number of
 flows in FLOWS (comma-separated), one row at SIZE bytes with a measured
-rate above zero; ratios to afxdp for the afzc rows; and, for afzc-offload
-rows, at least as many offloaded datapath flows as generator flows.
+rate above zero; ratios to afxdp for the afzc rows; for every row but the
+afxdp ones, a round-by-round ratio to afxdp equal to the median of the
+ratios recomputed from the runs (and, with an xdp row, the same against
+xdp for the afzc-offload rows); and, for
+afzc-offload rows, at least as many offloaded datapath flows as generator
+flows.
 Otherwise prints what is wrong and exits with status 1."""
 
 import json
 import sys
+
+
+def round_median(runs, *others):
+    """Returns the median, rounded to 2 places, of each run in 'runs'
+    divided by the best of the runs of the same round in 'others', or None
+    if no round has both."""
+    ratios = []
+    for i, pps in enumerate(runs):
+        best = max((o[i] for o in others if i < len(o) and o[i]),
+                   default=None)
+        if pps and best:
+            ratios.append(pps / best)
+    if not ratios:
+        return None
+    ratios.sort()
+    m = len(ratios)
+    med = (ratios[m // 2] if m % 2
+           else (ratios[m // 2 - 1] + ratios[m // 2]) / 2)
+    return round(med, 2)
 
 
 def check(path, size, flows_list, configs):
@@ -34,6 +57,23 @@ def check(path, size, flows_list, configs):
                 problems.append("%s, %d flows: no rate" % (config, flows))
             if config == "afzc" and not r.get("ratio_afxdp"):
                 problems.append("%s, %d flows: no ratio" % (config, flows))
+            afxdp = [rows[(c, flows, size)]["runs_pps"]
+                     for c in ("afxdp-native", "afxdp-generic")
+                     if (c, flows, size) in rows]
+            xdp = rows.get(("xdp", flows, size))
+            wanted = {"round_median_afxdp": None, "round_median_xdp": None}
+            if not config.startswith("afxdp") and afxdp:
+                wanted["round_median_afxdp"] = round_median(r["runs_pps"],
+                                                            *afxdp)
+            if config.startswith("afzc-offload") and xdp:
+                wanted["round_median_xdp"] = round_median(r["runs_pps"],
+                                                          xdp["runs_pps"])
+            for key, value in wanted.items():
+                got = r.get(key)
+                if (got is None) != (value is None) or (
+                        value is not None and abs(got - value) > 0.011):
+                    problems.append("%s, %d flows: %s %s, expected %s"
+                                    % (config, flows, key, got, value))
             if (config.startswith("afzc-offload")
                     and (r.get("offloaded_flows") or 0) < flows):
                 problems.append("%s, %d flows: %s offloaded"

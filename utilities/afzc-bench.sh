@@ -662,6 +662,30 @@ awk -v sizes="$sizes" -v flows="$flows_list" -v repeat="$repeat" \
         if (!seen[$1]++) order[n++] = $1
     }
     function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "-" : sprintf("%.2f", a / b) }
+    # Pairs the runs of row key k with those of the same rounds of row
+    # keys d1 and d2 (the better of the two in each round; either may be
+    # missing) and sets med, lo and hi to the median, lowest and highest of
+    # the per-round ratios.  Returns how many rounds had both.
+    function paired(k, d1, d2,    na, n1, n2, a, b1, b2, v, m, x, y, t) {
+        na = split(runs[k], a, " ")
+        n1 = (d1 in runs) ? split(runs[d1], b1, " ") : 0
+        n2 = (d2 in runs) ? split(runs[d2], b2, " ") : 0
+        m = 0
+        for (x = 1; x <= na; x++) {
+            t = "-"
+            if (x <= n1 && b1[x] != "-") t = b1[x]
+            if (x <= n2 && b2[x] != "-" && (t == "-" || b2[x] + 0 > t + 0)) t = b2[x]
+            if (a[x] == "-" || t == "-" || t + 0 == 0) continue
+            v[++m] = a[x] / t
+        }
+        for (x = 2; x <= m; x++)
+            for (y = x; y > 1 && v[y - 1] > v[y]; y--) { t = v[y]; v[y] = v[y - 1]; v[y - 1] = t }
+        if (m) {
+            med = (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
+            lo = v[1]; hi = v[m]
+        }
+        return m
+    }
     function jnum(v) { return (v == "" || v == "-") ? "null" : v }
     END {
         ns = split(sizes, sz, " ")
@@ -721,6 +745,28 @@ awk -v sizes="$sizes" -v flows="$flows_list" -v repeat="$repeat" \
                 for (i = 1; i <= ns; i++)
                     printf "  %-20s %5s flows %5s:%s\n", order[r], fl[f], sz[i], runs[order[r] " " fl[f] " " sz[i]]
 
+        # Ratios round by round: less at the mercy of one lucky or unlucky
+        # round than the ratios of best rounds above.
+        header = 0
+        for (r = 0; r < n; r++) {
+            c = order[r]
+            for (f = 1; f <= nf; f++)
+                for (i = 1; i <= ns; i++) {
+                    k = c " " fl[f] " " sz[i]
+                    for (d = 1; d <= 2; d++) {
+                        if (d == 1 && c ~ /^afxdp/) continue
+                        if (d == 2 && c !~ /^afzc-offload/) continue
+                        if (d == 1) m = paired(k, "afxdp-native " fl[f] " " sz[i], "afxdp-generic " fl[f] " " sz[i])
+                        else m = paired(k, "xdp " fl[f] " " sz[i], "")
+                        if (!m) continue
+                        if (!header++) printf "\nRound by round (median of the rounds, [lowest-highest], rounds):\n"
+                        printf "  %-20s %5s flows %5s: %-7s %.2f [%.2f-%.2f] %d\n", c, fl[f], sz[i], d == 1 ? "/afxdp" : "/xdp", med, lo, hi, m
+                        if (d == 1) rmed_afxdp[k] = sprintf("%.2f", med)
+                        else rmed_xdp[k] = sprintf("%.2f", med)
+                    }
+                }
+        }
+
         # The same as JSON: rates in packets per second, ratios as above.
         printf "{\n  \"seconds\": %d,\n  \"warmup\": %d,\n  \"repeat\": %d,\n", seconds, warmup, repeat > jf
         printf "  \"sizes\": [%s],\n", join(sz, ns) > jf
@@ -738,6 +784,7 @@ awk -v sizes="$sizes" -v flows="$flows_list" -v repeat="$repeat" \
                     printf "\"pps\": %s, \"runs_pps\": [%s], ", jnum(pps[k]), jruns[k] > jf
                     printf "\"pps_per_cpu_second\": %s, ", (effn[k] ? sprintf("%.0f", effsum[k] / effn[k]) : "null") > jf
                     printf "\"ratio_afzc\": %s, \"ratio_afxdp\": %s, ", jnum(ra), jnum(rb) > jf
+                    printf "\"round_median_afxdp\": %s, \"round_median_xdp\": %s, ", jnum(rmed_afxdp[k]), jnum(rmed_xdp[k]) > jf
                     printf "\"offloaded_flows\": %s}", jnum(offl[k]) > jf
                     sep = ",\n"
                 }
@@ -757,6 +804,8 @@ fi
 echo
 echo "/afzc: ratio to the afzc row; /afxdp: ratio to the better of the two"
 echo "OVS afxdp rows at that size (both with the same number of flows)."
+echo "Round by round: each run's rate against the better OVS afxdp row of"
+echo "the same round (and, for the offload rows, against the xdp row)."
 echo "offloaded: datapath flows offloaded to XDP after the measurement at"
 echo "each size.  Mpps per CPU-second: packets ovs-vswitchd sent on b2 per"
 echo "second of CPU time it got, system calls included; less sensitive than"
