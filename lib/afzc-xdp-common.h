@@ -122,10 +122,10 @@ struct afzc_flow_stats {
  * which is most traffic), the program compares a few masked 64-bit words
  * of the headers with a cache entry rather than parsing the frame, masking
  * the key under every mask and hashing it.  One cache serves every afzc
- * port; it has AFZC_EMC_ENTRIES entries of 72 bytes per CPU.  An entry names the
- * generation of the flow table it was made in; user space moves a port to
- * a new generation, unique in the process, on every change of its flow
- * table, which makes its entries stale at once. */
+ * port; it has AFZC_EMC_ENTRIES entries of 72 bytes per CPU.  An entry
+ * names the generation of the flow table it was made in; user space moves
+ * a port to a new generation, unique in the process, on every change of
+ * its flow table, which makes its entries stale at once. */
 #define AFZC_EMC_ENTRIES 8192
 #define AFZC_EMC_WORDS 8        /* Ethernet, 802.1Q, IPv6, L4 ports. */
 
