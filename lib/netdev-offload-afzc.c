@@ -390,6 +390,9 @@ netdev_offload_afzc_flow_put(struct netdev *netdev, struct match *match,
         return EOPNOTSUPP;
     }
     COVERAGE_INC(afzc_offload_put);
+    VLOG_DBG_RL(&rl, "%s: flow "UUID_FMT" offloaded to XDP, %"PRIuSIZE
+                " action(s)", netdev_get_name(netdev),
+                UUID_ARGS((const struct uuid *) ufid), n_acts);
     if (stats) {
         memset(stats, 0, sizeof *stats);
     }
