@@ -10,7 +10,9 @@
 #                                          as root, on veth pairs.
 #   tests/system-afzc-traffic-testsuite    "make check-afzc-traffic": OVS's
 #                                          own system-traffic.at over afzc
-#                                          ports (long; run by hand).
+#                                          ports (long; run by hand);
+#                                          "make check-afzc-traffic-offload"
+#                                          runs it with hw-offload=true.
 #
 # TESTSUITEFLAGS is passed to each suite, e.g.
 #   make check TESTSUITEFLAGS='-j2 -k umem'
@@ -130,7 +132,16 @@ check-afzc: all $(AFZC_SYSTEM_TESTSUITE) tests/atconfig tests/atlocal
 check-afzc-traffic: all $(AFZC_TRAFFIC_TESTSUITE) tests/atconfig tests/atlocal
 	@suite='$(AFZC_TRAFFIC_TESTSUITE)'; $(AFZC_RUN_SYSTEM_SUITE)
 
+# The same with other_config:hw-offload=true in every test that adds afzc
+# ports (see AFZC_ADD_VETH): OVS's expectations must hold with the flows
+# executed in XDP.  Its results go to the same log and directory.
+check-afzc-traffic-offload: all $(AFZC_TRAFFIC_TESTSUITE) tests/atconfig \
+		tests/atlocal
+	@suite='$(AFZC_TRAFFIC_TESTSUITE)'; \
+	  $(AFZC_RUN_SYSTEM_SUITE) AFZC_HW_OFFLOAD=true
+
 .PHONY: afzc-testsuites check-afzc-unit check-afzc check-afzc-traffic \
+	check-afzc-traffic-offload \
 	clean-afzc-tests
 
 clean-local: clean-afzc-tests
