@@ -40,7 +40,11 @@ COVERAGE_DEFINE(afzc_offload_put);
 COVERAGE_DEFINE(afzc_offload_rejected);
 COVERAGE_DEFINE(afzc_offload_full);
 
+/* Offload decisions, one debug line per flow put: declined flows under 'rl',
+ * offloaded ones under 'rl_put', so that many offloaded flows do not hide
+ * why another one was declined. */
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(20, 20);
+static struct vlog_rate_limit rl_put = VLOG_RATE_LIMIT_INIT(20, 20);
 
 /* Returns true if every bit that 'mask' sets in the 'n' bytes of 'value' is
  * zero, i.e. the field matches a packet fresh off the wire. */
@@ -390,7 +394,7 @@ netdev_offload_afzc_flow_put(struct netdev *netdev, struct match *match,
         return EOPNOTSUPP;
     }
     COVERAGE_INC(afzc_offload_put);
-    VLOG_DBG_RL(&rl, "%s: flow "UUID_FMT" offloaded to XDP, %"PRIuSIZE
+    VLOG_DBG_RL(&rl_put, "%s: flow "UUID_FMT" offloaded to XDP, %"PRIuSIZE
                 " action(s)", netdev_get_name(netdev),
                 UUID_ARGS((const struct uuid *) ufid), n_acts);
     if (stats) {
