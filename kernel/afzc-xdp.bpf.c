@@ -475,7 +475,7 @@ afzc_xdp_prog(struct xdp_md *ctx)
 
 execute:
     acts = bpf_map_lookup_elem(&afzc_actions, &id);
-    if (!acts) {
+    if (!acts || acts->actions[0].type == AFZC_ACT_USERSPACE) {
         goto to_user;
     }
     afzc_flow_count(id, bytes);

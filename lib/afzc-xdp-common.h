@@ -86,6 +86,12 @@ enum afzc_flow_action_type {
     AFZC_ACT_SET_ETH_DST,       /* Set the Ethernet destination to 'mac'. */
     AFZC_ACT_PUSH_VLAN,         /* Push a tag of 'tpid' and 'tci'. */
     AFZC_ACT_POP_VLAN,          /* Pop the outer 802.1Q tag. */
+    AFZC_ACT_USERSPACE,         /* Only as the first action: hand the frame
+                                 * to user space, as a miss, and count it
+                                 * not against the flow.  For a flow whose
+                                 * actions were changed to ones the program
+                                 * cannot execute, so that the counters of
+                                 * its time in XDP stay with it. */
 };
 
 /* An action.  A list that ends without AFZC_ACT_OUTPUT drops the packet. */

@@ -49,6 +49,7 @@ struct afzc_xdp_flow {
     uint64_t base_bytes;        /* when its actions were modified. */
     uint64_t last_packets;      /* Packet count at the last read... */
     long long int used_ms;      /* ...and when it last grew, 0 if never. */
+    bool in_user;               /* Its actions are AFZC_ACT_USERSPACE. */
 };
 
 /* An XDP program of ours, loaded and attached to one device, with the flows
@@ -62,6 +63,7 @@ struct afzc_xdp {
 
     /* Offloaded flows.  The caller serializes access. */
     struct hmap flows;
+    size_t n_in_user;           /* Flows in 'flows' with 'in_user'. */
     struct afzc_flow_mask masks[AFZC_MAX_MASKS];  /* Copy of the map. */
     unsigned long *ids;         /* Bitmap of the action slots in use. */
     uint32_t next_id;           /* Where to look for a free slot first. */
@@ -465,6 +467,7 @@ afzc_xdp_flow_read(const struct afzc_xdp *xdp, struct afzc_xdp_flow *flow,
             flow->used_ms = time_msec();
         }
         stats->used_ms = flow->used_ms;
+        stats->in_user = flow->in_user;
     }
     free(per_cpu);
     return error;
@@ -550,6 +553,67 @@ afzc_xdp_flows_changed(struct afzc_xdp *xdp)
                      __ATOMIC_RELEASE);
 }
 
+/* Gives offloaded flow 'flow' the actions 'acts', whose output port (0 if
+ * none) is 'out_ifindex'.  The actions go to a new slot, which the flow
+ * table entry then points to, so that a packet sees either the old actions
+ * or the new ones, never a mix; the counters of the old slot are carried
+ * over.  Returns 0 or a positive errno value. */
+static int
+afzc_xdp_flow_modify(struct afzc_xdp *xdp, struct afzc_xdp_flow *flow,
+                     const struct afzc_flow_actions *acts,
+                     uint32_t out_ifindex)
+{
+    int flows_fd = bpf_map__fd(xdp->skel->maps.afzc_flows);
+    bool in_user = acts->actions[0].type == AFZC_ACT_USERSPACE;
+    struct afzc_xdp_flow_stats old_stats;
+    struct afzc_flow_value value;
+    int error;
+
+    error = afzc_xdp_id_alloc(xdp, acts, &value.id);
+    if (error) {
+        return error;
+    }
+    if (bpf_map_update_elem(flows_fd, &flow->lookup, &value, BPF_EXIST)) {
+        error = errno;
+        bitmap_set0(xdp->ids, value.id);
+        return error;
+    }
+    afzc_xdp_flows_changed(xdp);
+    if (!afzc_xdp_flow_read(xdp, flow, &old_stats)) {
+        flow->base_packets = old_stats.packets;
+        flow->base_bytes = old_stats.bytes;
+    }
+    bitmap_set0(xdp->ids, flow->id);
+    flow->id = value.id;
+    flow->out_ifindex = out_ifindex;
+    xdp->n_in_user += (int) in_user - (int) flow->in_user;
+    flow->in_user = in_user;
+    return 0;
+}
+
+/* Makes offloaded flow 'ufid' hand its frames to user space, as if it were
+ * not offloaded, and stop counting them, while keeping its entry and the
+ * counters of its time in XDP: for a flow whose actions were changed to
+ * ones the program cannot execute.  Open vSwitch then counts its packets
+ * in user space and adds the kept counters to them.  Returns 0, ENOENT if
+ * 'ufid' is not offloaded, or another positive errno value. */
+int
+afzc_xdp_flow_to_user(struct afzc_xdp *xdp, const ovs_u128 *ufid)
+{
+    struct afzc_xdp_flow *flow = afzc_xdp_flow_find(xdp, ufid);
+    struct afzc_flow_actions acts;
+
+    if (!flow) {
+        return ENOENT;
+    }
+    if (flow->in_user) {
+        return 0;
+    }
+    memset(&acts, 0, sizeof acts);
+    acts.actions[0].type = AFZC_ACT_USERSPACE;
+    return afzc_xdp_flow_modify(xdp, flow, &acts, 0);
+}
+
 /* Offloads flow 'ufid', matching packets whose parsed key, masked by
  * 'mask', equals 'key' (already masked), with 'actions'.  An existing flow
  * 'ufid' is modified and keeps its counters.  Returns 0, ENOSPC when the
@@ -584,30 +648,7 @@ afzc_xdp_flow_put(struct afzc_xdp *xdp, const ovs_u128 *ufid,
     }
 
     if (old) {
-        /* Modification: same match, new actions in a new slot, which the
-         * flow table entry then points to, so that a packet sees either
-         * the old actions or the new ones, never a mix.  The counters of
-         * the old slot are carried over. */
-        struct afzc_xdp_flow_stats old_stats;
-
-        error = afzc_xdp_id_alloc(xdp, &acts, &value.id);
-        if (error) {
-            return error;
-        }
-        if (bpf_map_update_elem(flows_fd, &old->lookup, &value, BPF_EXIST)) {
-            error = errno;
-            bitmap_set0(xdp->ids, value.id);
-            return error;
-        }
-        afzc_xdp_flows_changed(xdp);
-        if (!afzc_xdp_flow_read(xdp, old, &old_stats)) {
-            old->base_packets = old_stats.packets;
-            old->base_bytes = old_stats.bytes;
-        }
-        bitmap_set0(xdp->ids, old->id);
-        old->id = value.id;
-        old->out_ifindex = out_ifindex;
-        return 0;
+        return afzc_xdp_flow_modify(xdp, old, &acts, out_ifindex);
     }
 
     slot = afzc_xdp_mask_slot(xdp, mask);
@@ -667,6 +708,7 @@ afzc_xdp_flow_remove(struct afzc_xdp *xdp, struct afzc_xdp_flow *flow)
     afzc_xdp_mask_ref(xdp, slot, &xdp->masks[slot].mask, -1);
     afzc_xdp_flows_changed(xdp);
     bitmap_set0(xdp->ids, flow->id);
+    xdp->n_in_user -= flow->in_user;
     hmap_remove(&xdp->flows, &flow->node);
     free(flow);
 }
@@ -700,11 +742,12 @@ afzc_xdp_flow_flush(struct afzc_xdp *xdp)
     }
 }
 
-/* Returns the number of flows offloaded into 'xdp'. */
+/* Returns the number of flows whose actions 'xdp' executes: its flow table
+ * entries, less those that hand their frames to user space. */
 size_t
 afzc_xdp_n_flows(const struct afzc_xdp *xdp)
 {
-    return hmap_count(&xdp->flows);
+    return hmap_count(&xdp->flows) - xdp->n_in_user;
 }
 
 /* Returns the number of mask slots in use in 'xdp'. */

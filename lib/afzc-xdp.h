@@ -33,6 +33,7 @@ struct afzc_xdp_flow_stats {
     uint64_t packets;
     uint64_t bytes;
     long long int used_ms;      /* time_msec() of the last hit, 0 if none. */
+    bool in_user;               /* Set by afzc_xdp_flow_to_user(). */
 };
 
 void afzc_xdp_init(void);
@@ -55,6 +56,7 @@ int afzc_xdp_flow_get(struct afzc_xdp *, const ovs_u128 *ufid,
                       struct afzc_xdp_flow_stats *);
 int afzc_xdp_flow_del(struct afzc_xdp *, const ovs_u128 *ufid,
                       struct afzc_xdp_flow_stats *);
+int afzc_xdp_flow_to_user(struct afzc_xdp *, const ovs_u128 *ufid);
 void afzc_xdp_flow_flush(struct afzc_xdp *);
 size_t afzc_xdp_n_flows(const struct afzc_xdp *);
 size_t afzc_xdp_n_masks(const struct afzc_xdp *);

@@ -346,9 +346,32 @@ afzc_offload_forget(struct netdev *netdev, const ovs_u128 *ufid)
     netdev_afzc_unlock(netdev);
 }
 
+/* Makes offloaded flow 'ufid' of 'netdev', whose actions changed to ones
+ * the XDP program cannot execute, hand its frames to user space while its
+ * entry keeps the counters of its time in XDP.  Returns true if it did,
+ * false if 'ufid' was not offloaded (or could not be changed, in which
+ * case it is removed: it must not keep forwarding with its old actions).
+ *
+ * Declining the modification instead would make Open vSwitch delete the
+ * offloaded flow without asking for its counters, and the packets it
+ * forwarded in XDP would vanish from the datapath flow's statistics. */
+static bool
+afzc_offload_to_user(struct netdev *netdev, const ovs_u128 *ufid)
+{
+    struct afzc_xdp *xdp = netdev_afzc_lock_xdp(netdev);
+    int error = xdp ? afzc_xdp_flow_to_user(xdp, ufid) : ENOENT;
+
+    if (error && error != ENOENT) {
+        afzc_xdp_flow_del(xdp, ufid, NULL);
+    }
+    netdev_afzc_unlock(netdev);
+    return !error;
+}
+
 /* Flow API: offloads the megaflow 'match' -> 'actions' received on
  * 'netdev', or declines it with EOPNOTSUPP so that it stays in user
- * space. */
+ * space.  An offloaded flow modified to actions that cannot be offloaded
+ * goes back to user space through afzc_offload_to_user(). */
 static int
 netdev_offload_afzc_flow_put(struct netdev *netdev, struct match *match,
                              struct nlattr *actions, size_t actions_len,
@@ -370,12 +393,15 @@ netdev_offload_afzc_flow_put(struct netdev *netdev, struct match *match,
     }
     if (error) {
         COVERAGE_INC(afzc_offload_rejected);
+        if (afzc_offload_to_user(netdev, ufid)) {
+            VLOG_DBG_RL(&rl, "%s: flow "UUID_FMT" goes back to user space: "
+                        "%s", netdev_get_name(netdev),
+                        UUID_ARGS((const struct uuid *) ufid), reason);
+            return 0;
+        }
         VLOG_DBG_RL(&rl, "%s: flow "UUID_FMT" stays in user space: %s",
                     netdev_get_name(netdev),
                     UUID_ARGS((const struct uuid *) ufid), reason);
-        /* If this modifies an offloaded flow, the old actions must not
-         * outlive it in the kernel. */
-        afzc_offload_forget(netdev, ufid);
         return error;
     }
 
@@ -435,8 +461,8 @@ netdev_offload_afzc_flow_get(struct netdev *netdev,
         return error;
     }
     afzc_offload_stats(&xs, stats);
-    attrs->offloaded = true;
-    attrs->dp_layer = "xdp";
+    attrs->offloaded = !xs.in_user;
+    attrs->dp_layer = xs.in_user ? "ovs" : "xdp";
     attrs->dp_extra_info = NULL;
     return 0;
 }
