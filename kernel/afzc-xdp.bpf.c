@@ -34,7 +34,7 @@ struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
     __uint(max_entries, AFZC_MAX_QUEUES);
     __type(key, __u32);
-    __type(value, struct afzc_xdp_qstats);
+    __type(value, struct afzc_xdp_qcounters);
 } afzc_qstats SEC(".maps");
 
 /* Megaflow masks of the port's offloaded flows. */
@@ -69,10 +69,15 @@ struct {
     __type(value, struct afzc_flow_stats);
 } afzc_flow_stats SEC(".maps");
 
-/* The exact-match cache, per CPU, indexed by a hash of the words.  User
- * space gives every port's program the same map. */
+/* The exact-match cache: AFZC_EMC_ENTRIES entries for each CPU, one CPU's
+ * after another, indexed by a hash of the words within its CPU's (see
+ * afzc_emc_entry()).  User space sizes it for the CPUs there can be and
+ * gives every port's program the same map.  A plain array rather than a
+ * per-CPU one: its lookup is an index computation, where a per-CPU
+ * array's also loads the address of the CPU's copy of the entry from a
+ * table as large as the cache. */
 struct {
-    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(type, BPF_MAP_TYPE_ARRAY);
     __uint(max_entries, AFZC_EMC_ENTRIES);
     __type(key, __u32);
     __type(value, struct afzc_emc_entry);
@@ -126,6 +131,23 @@ _Static_assert(1 << AFZC_EMC_BITS == AFZC_EMC_ENTRIES, "AFZC_EMC_BITS");
     ((~0ULL >> (64 - 8 * ((LAST) - (FIRST)))) << (8 * (8 - (LAST))))
 #endif
 
+/* The cache words of an untagged IPv4 frame without options at 'P' (see
+ * afzc_emc_words()): bytes 0-15, Ethernet header and version to TOS; 16-23
+ * less length and id; 24-31 less checksum; 32-37, destination, ports or
+ * ICMP type and code (less the ICMP checksum).  AFZC_EMC_IPV4_WORDS(P, OP)
+ * combines all five with OP. */
+#define AFZC_EMC_IPV4_WORD0(P) (*(__u64 *) (P))
+#define AFZC_EMC_IPV4_WORD1(P) (*(__u64 *) ((P) + 8))
+#define AFZC_EMC_IPV4_WORD2(P) (*(__u64 *) ((P) + 16) & AFZC_BYTES(4, 8))
+#define AFZC_EMC_IPV4_WORD3(P) (*(__u64 *) ((P) + 24) & AFZC_BYTES(2, 8))
+#define AFZC_EMC_IPV4_WORD4(P)                                          \
+    (*(__u64 *) ((P) + 32)                                              \
+     & (AFZC_BYTES(0, 4) | (AFZC_BYTES(4, 6) & -(__u64) ((P)[23] != 1))))
+#define AFZC_EMC_IPV4_WORDS(P, OP)                                      \
+    (AFZC_EMC_IPV4_WORD0(P) OP AFZC_EMC_IPV4_WORD1(P)                   \
+     OP AFZC_EMC_IPV4_WORD2(P) OP AFZC_EMC_IPV4_WORD3(P)                \
+     OP AFZC_EMC_IPV4_WORD4(P))
+
 /* Reads the cache words of the frame between 'data' and 'end' into 'w':
  * the frame's first bytes as 64-bit words, without the bytes that are no
  * part of its flow key and change from packet to packet (IP lengths, IPv4
@@ -154,10 +176,9 @@ afzc_emc_words(void *data, void *end, __u64 w[AFZC_EMC_WORDS])
         /* Bytes 16-23: length and id (out), frag, TTL, protocol (23);
          * 24-31: checksum (out), source, destination; 32-37: destination,
          * ports or ICMP type and code (and checksum, out). */
-        w[2] = *(__u64 *) (p + 16) & AFZC_BYTES(4, 8);
-        w[3] = *(__u64 *) (p + 24) & AFZC_BYTES(2, 8);
-        w[4] = *(__u64 *) (p + 32)
-               & (p[23] == 1 ? AFZC_BYTES(0, 4) : AFZC_BYTES(0, 6));
+        w[2] = AFZC_EMC_IPV4_WORD2(p);
+        w[3] = AFZC_EMC_IPV4_WORD3(p);
+        w[4] = AFZC_EMC_IPV4_WORD4(p);
         w[5] = w[6] = w[7] = 0;
     } else if (type == AFZC_ETH_P_8021Q
                && *(__u16 *) (p + 16) == AFZC_ETH_P_IP && p[18] == 0x45) {
@@ -204,14 +225,31 @@ afzc_emc_words(void *data, void *end, __u64 w[AFZC_EMC_WORDS])
     return 0;
 }
 
+/* Returns this CPU's cache entry in slot 'slot', or NULL if the cache
+ * has no entries for this CPU. */
+static __always_inline struct afzc_emc_entry *
+afzc_emc_entry(__u32 slot)
+{
+    __u32 idx = bpf_get_smp_processor_id() * AFZC_EMC_ENTRIES + slot;
+
+    return bpf_map_lookup_elem(&afzc_emc, &idx);
+}
+
+/* Returns the cache slot of words whose exclusive or is 'x'. */
+static __always_inline __u32
+afzc_emc_hash(__u64 x)
+{
+    __u32 h = (__u32) x ^ (__u32) (x >> 32);
+
+    return (h * 0x9e3779b1U) >> (32 - AFZC_EMC_BITS);
+}
+
 /* Returns the cache slot of words 'w'. */
 static __always_inline __u32
 afzc_emc_slot(const __u64 w[AFZC_EMC_WORDS])
 {
-    __u64 x = w[0] ^ w[1] ^ w[2] ^ w[3] ^ w[4] ^ w[5] ^ w[6] ^ w[7];
-    __u32 h = (__u32) x ^ (__u32) (x >> 32);
-
-    return (h * 0x9e3779b1U) >> (32 - AFZC_EMC_BITS);
+    return afzc_emc_hash(w[0] ^ w[1] ^ w[2] ^ w[3] ^ w[4] ^ w[5] ^ w[6]
+                         ^ w[7]);
 }
 
 /* Counts a frame of 'bytes' bytes against offloaded flow 'id'. */
@@ -226,16 +264,16 @@ afzc_flow_count(__u32 id, __u64 bytes)
     }
 }
 
-/* Counts one frame of rx queue 'queue' under 'verdict', and as a cache
- * hit if 'cache_hit' is 1. */
+/* Counts one frame of rx queue 'queue' in counter 'counter' (an enum
+ * afzc_xdp_verdict, or AFZC_XDP_HIT_OFFLOADED or AFZC_XDP_HIT_DROPPED). */
 static __always_inline void
-afzc_count(__u32 queue, enum afzc_xdp_verdict verdict, __u32 cache_hit)
+afzc_count(__u32 queue, __u32 counter)
 {
-    struct afzc_xdp_qstats *qs = bpf_map_lookup_elem(&afzc_qstats, &queue);
+    struct afzc_xdp_qcounters *qc = bpf_map_lookup_elem(&afzc_qstats,
+                                                        &queue);
 
-    if (qs) {
-        qs->packets[verdict]++;
-        qs->cache_hits += cache_hit;
+    if (qc && counter < AFZC_XDP_N_QCOUNTERS) {
+        qc->n[counter]++;
     }
 }
 
@@ -422,9 +460,45 @@ afzc_execute(struct xdp_md *ctx, const struct afzc_flow_action *actions)
     return XDP_DROP;
 }
 
-SEC("xdp")
-int
-afzc_xdp_prog(struct xdp_md *ctx)
+/* The exact-match cache's fast path, for the frames most traffic is made
+ * of: IPv4 without options, untagged.  Their cache words are the first
+ * five of afzc_emc_words(), and the rest are zero, so the entry to compare
+ * with is in the same slot; an entry whose second word, which holds the
+ * Ethernet type and the IPv4 version and header length, equals the frame's
+ * is one of such a frame, whose last three words are zero.  Returns the
+ * entry if the frame between 'data' and 'end' hits one of generation
+ * 'gen', else NULL.  Kept apart from afzc_emc_words(), so that the
+ * compiler keeps these few words in registers. */
+static __always_inline struct afzc_emc_entry *
+afzc_emc_fast(void *data, void *end, __u32 gen)
+{
+    unsigned char *p = data;
+    struct afzc_emc_entry *e;
+
+    if (p + 42 > (unsigned char *) end
+        || *(__u16 *) (p + 12) != AFZC_ETH_P_IP || p[14] != 0x45) {
+        return NULL;
+    }
+    /* The words are read twice, for the hash and then for the compare,
+     * rather than kept across the lookup, which would spill them. */
+    e = afzc_emc_entry(afzc_emc_hash(AFZC_EMC_IPV4_WORDS(p, ^)));
+    if (e && e->gen == gen
+        && !((e->words[0] ^ AFZC_EMC_IPV4_WORD0(p))
+             | (e->words[1] ^ AFZC_EMC_IPV4_WORD1(p))
+             | (e->words[2] ^ AFZC_EMC_IPV4_WORD2(p))
+             | (e->words[3] ^ AFZC_EMC_IPV4_WORD3(p))
+             | (e->words[4] ^ AFZC_EMC_IPV4_WORD4(p)))) {
+        return e;
+    }
+    return NULL;
+}
+
+/* Everything but afzc_xdp_prog()'s fast path: the general cache, the
+ * classifier, actions other than one output, and frames for user space.
+ * Not inlined, so that the fast path is a small function of its own, with
+ * few registers to save and no words to spill. */
+static __attribute__((noinline)) int
+afzc_xdp_slow(struct xdp_md *ctx)
 {
     void *data = (void *) (long) ctx->data;
     void *end = (void *) (long) ctx->data_end;
@@ -437,7 +511,7 @@ afzc_xdp_prog(struct xdp_md *ctx)
     struct afzc_flow_actions *acts;
     struct afzc_flow_value *v;
     struct afzc_flow_key k;
-    __u32 gen, id, cache_hit = 0;
+    __u32 gen, id, out, cache_hit = 0;
     int action;
 
     if (!afzc_mask_limit) {
@@ -450,15 +524,16 @@ afzc_xdp_prog(struct xdp_md *ctx)
     if (!afzc_emc_words(data, end, w)) {
         __u32 slot = afzc_emc_slot(w);
 
-        e = bpf_map_lookup_elem(&afzc_emc, &slot);
+        e = afzc_emc_entry(slot);
         if (e && e->gen == gen
             && !((e->words[0] ^ w[0]) | (e->words[1] ^ w[1])
                  | (e->words[2] ^ w[2]) | (e->words[3] ^ w[3])
                  | (e->words[4] ^ w[4]) | (e->words[5] ^ w[5])
                  | (e->words[6] ^ w[6]) | (e->words[7] ^ w[7]))) {
             id = e->id;
+            out = e->out_ifindex;
             cache_hit = 1;
-            goto execute;
+            goto hit;
         }
     }
 
@@ -467,28 +542,73 @@ afzc_xdp_prog(struct xdp_md *ctx)
         goto to_user;
     }
     id = v->id;
-    if (e) {
-        e->gen = gen;
-        e->id = id;
-        __builtin_memcpy(e->words, w, sizeof e->words);
-    }
-
-execute:
     acts = bpf_map_lookup_elem(&afzc_actions, &id);
     if (!acts || acts->actions[0].type == AFZC_ACT_USERSPACE) {
         goto to_user;
     }
+    if (e) {
+        e->gen = gen;
+        e->id = id;
+        e->out_ifindex = (acts->actions[0].type == AFZC_ACT_OUTPUT
+                          ? acts->actions[0].ifindex : 0);
+        __builtin_memcpy(e->words, w, sizeof e->words);
+    }
+    goto execute;
+
+hit:
+    if (out) {
+        /* The flow's only action is this output. */
+        afzc_flow_count(id, bytes);
+        action = bpf_redirect_map(&afzc_ports, out, XDP_DROP);
+        goto count;
+    }
+    acts = bpf_map_lookup_elem(&afzc_actions, &id);
+    if (!acts || acts->actions[0].type == AFZC_ACT_USERSPACE) {
+        goto to_user;
+    }
+
+execute:
     afzc_flow_count(id, bytes);
     action = afzc_execute(ctx, acts->actions);
-    afzc_count(queue, action == XDP_REDIRECT ? AFZC_XDP_OFFLOADED
-                                             : AFZC_XDP_DROPPED, cache_hit);
+count:
+    afzc_count(queue, (action == XDP_REDIRECT
+                       ? (cache_hit ? AFZC_XDP_HIT_OFFLOADED
+                                    : AFZC_XDP_OFFLOADED)
+                       : (cache_hit ? AFZC_XDP_HIT_DROPPED
+                                    : AFZC_XDP_DROPPED)));
     return action;
 
 to_user:
     action = bpf_redirect_map(&afzc_xsks, queue, XDP_PASS);
     afzc_count(queue, action == XDP_REDIRECT ? AFZC_XDP_TO_USER
-                                             : AFZC_XDP_PASSED, 0);
+                                             : AFZC_XDP_PASSED);
     return action;
+}
+
+SEC("xdp")
+int
+afzc_xdp_prog(struct xdp_md *ctx)
+{
+    void *data = (void *) (long) ctx->data;
+    void *end = (void *) (long) ctx->data_end;
+    struct afzc_emc_entry *e;
+    __u32 out;
+    int action;
+
+    /* The fast path: an untagged IPv4 frame of a flow whose only action
+     * is an output, found in the cache. */
+    if (afzc_mask_limit) {
+        e = afzc_emc_fast(data, end, afzc_flow_gen);
+        if (e && (out = e->out_ifindex)) {
+            afzc_flow_count(e->id, end - data);
+            action = bpf_redirect_map(&afzc_ports, out, XDP_DROP);
+            afzc_count(ctx->rx_queue_index,
+                       action == XDP_REDIRECT ? AFZC_XDP_HIT_OFFLOADED
+                                              : AFZC_XDP_HIT_DROPPED);
+            return action;
+        }
+    }
+    return afzc_xdp_slow(ctx);
 }
 
 char _license[] SEC("license") = "GPL";

@@ -128,7 +128,7 @@ struct afzc_flow_stats {
  * which is most traffic), the program compares a few masked 64-bit words
  * of the headers with a cache entry rather than parsing the frame, masking
  * the key under every mask and hashing it.  One cache serves every afzc
- * port; it has AFZC_EMC_ENTRIES entries of 72 bytes per CPU.  An entry
+ * port; it has AFZC_EMC_ENTRIES entries of 80 bytes per CPU.  An entry
  * names the generation of the flow table it was made in; user space moves
  * a port to a new generation, unique in the process, on every change of
  * its flow table, which makes its entries stale at once. */
@@ -141,15 +141,30 @@ struct afzc_flow_stats {
 struct afzc_emc_entry {
     unsigned int gen;           /* Flow table generation, 0 if empty. */
     unsigned int id;            /* Flow: index in the action array. */
+    unsigned int out_ifindex;   /* If the flow's only action is an output,
+                                 * its port, else 0. */
+    unsigned int pad;
     unsigned long long words[AFZC_EMC_WORDS];
 };
 
-/* Per-CPU counters of the XDP program for one rx queue of one port. */
+/* Counters of the XDP program for one rx queue of one port. */
 struct afzc_xdp_qstats {
     unsigned long long packets[AFZC_XDP_N_VERDICTS];
     unsigned long long cache_hits;  /* Of the AFZC_XDP_OFFLOADED and
                                      * AFZC_XDP_DROPPED frames, those the
                                      * exact-match cache served. */
+};
+
+/* How the program keeps them, per CPU: one counter per verdict, and two
+ * more for the AFZC_XDP_OFFLOADED and AFZC_XDP_DROPPED frames that the
+ * cache served, which the first two leave out.  A frame costs the program
+ * one counter update, whatever it did with it; user space adds them up
+ * into a struct afzc_xdp_qstats. */
+#define AFZC_XDP_HIT_OFFLOADED AFZC_XDP_N_VERDICTS
+#define AFZC_XDP_HIT_DROPPED (AFZC_XDP_N_VERDICTS + 1)
+#define AFZC_XDP_N_QCOUNTERS (AFZC_XDP_N_VERDICTS + 2)
+struct afzc_xdp_qcounters {
+    unsigned long long n[AFZC_XDP_N_QCOUNTERS];
 };
 
 #endif /* afzc-xdp-common.h */

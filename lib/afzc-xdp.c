@@ -97,6 +97,13 @@ afzc_xdp_load(void)
     ovs_mutex_lock(&afzc_xdps_mutex);
     if (afzc_emc_fd >= 0) {
         error = -bpf_map__reuse_fd(skel->maps.afzc_emc, afzc_emc_fd);
+    } else {
+        /* AFZC_EMC_ENTRIES for each CPU that can run the program. */
+        int n_cpus = libbpf_num_possible_cpus();
+
+        error = (n_cpus <= 0 ? EINVAL
+                 : -bpf_map__set_max_entries(skel->maps.afzc_emc,
+                                             AFZC_EMC_ENTRIES * n_cpus));
     }
     if (!error) {
         error = -afzc_xdp_skel__load(skel);
@@ -348,7 +355,7 @@ int
 afzc_xdp_get_qstats(const struct afzc_xdp *xdp, uint32_t queue,
                     struct afzc_xdp_qstats *qs)
 {
-    struct afzc_xdp_qstats *percpu;
+    struct afzc_xdp_qcounters *percpu;
     int n_cpus, error = 0;
 
     memset(qs, 0, sizeof *qs);
@@ -361,10 +368,15 @@ afzc_xdp_get_qstats(const struct afzc_xdp *xdp, uint32_t queue,
         error = errno;
     } else {
         for (int cpu = 0; cpu < n_cpus; cpu++) {
+            const unsigned long long *n = percpu[cpu].n;
+
             for (int v = 0; v < AFZC_XDP_N_VERDICTS; v++) {
-                qs->packets[v] += percpu[cpu].packets[v];
+                qs->packets[v] += n[v];
             }
-            qs->cache_hits += percpu[cpu].cache_hits;
+            qs->packets[AFZC_XDP_OFFLOADED] += n[AFZC_XDP_HIT_OFFLOADED];
+            qs->packets[AFZC_XDP_DROPPED] += n[AFZC_XDP_HIT_DROPPED];
+            qs->cache_hits += (n[AFZC_XDP_HIT_OFFLOADED]
+                               + n[AFZC_XDP_HIT_DROPPED]);
         }
     }
     free(percpu);
