@@ -10,6 +10,9 @@
 #       Writes COUNT 802.1Q-tagged UDP frames (to port 9, IPv4 or IPv6 as
 #       the addresses are) on DEV through a packet socket, for namespaces
 #       where no VLAN device can be made.
+#   afzc-send.py frames DEV DST-MAC SRC-MAC SRC-IPS DST-IP COUNT
+#       The same without a tag, from each of the comma-separated SRC-IPS
+#       in turn: COUNT frames from each, interleaved.
 
 import socket
 import struct
@@ -31,9 +34,9 @@ def send_udp(address, count):
         s.sendto(b"x", (address, 9))
 
 
-def send_tagged(dev, dst_mac, src_mac, vid, src_ip, dst_ip, count):
-    """Writes 'count' tagged UDP frames on 'dev', IPv6 if the addresses
-    are, IPv4 otherwise."""
+def udp_frame(dst_mac, src_mac, vid, src_ip, dst_ip):
+    """Returns a UDP frame, IPv6 if the addresses are, IPv4 otherwise,
+    tagged with 'vid' unless it is None."""
     udp = struct.pack("!HHHH", 1000, 9, 9, 0) + b"x"
     if ":" in src_ip:
         src = socket.inet_pton(socket.AF_INET6, src_ip)
@@ -51,20 +54,32 @@ def send_tagged(dev, dst_mac, src_mac, vid, src_ip, dst_ip, count):
         ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
         eth_type = 0x0800
     eth = (bytes.fromhex(dst_mac.replace(":", ""))
-           + bytes.fromhex(src_mac.replace(":", ""))
-           + struct.pack("!HHH", 0x8100, vid, eth_type))
+           + bytes.fromhex(src_mac.replace(":", "")))
+    if vid is not None:
+        eth += struct.pack("!HH", 0x8100, vid)
+    return eth + struct.pack("!H", eth_type) + ip + udp
+
+
+def send_frames(dev, frames, count):
+    """Writes each of 'frames' in turn on 'dev', 'count' rounds."""
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((dev, 0))
     for _ in range(count):
-        s.send(eth + ip + udp)
+        for frame in frames:
+            s.send(frame)
 
 
 def main():
     if sys.argv[1] == "udp":
         send_udp(sys.argv[2], int(sys.argv[3]))
     elif sys.argv[1] == "tagged":
-        send_tagged(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]),
-                    sys.argv[6], sys.argv[7], int(sys.argv[8]))
+        frame = udp_frame(sys.argv[3], sys.argv[4], int(sys.argv[5]),
+                          sys.argv[6], sys.argv[7])
+        send_frames(sys.argv[2], [frame], int(sys.argv[8]))
+    elif sys.argv[1] == "frames":
+        frames = [udp_frame(sys.argv[3], sys.argv[4], None, src, sys.argv[6])
+                  for src in sys.argv[5].split(",")]
+        send_frames(sys.argv[2], frames, int(sys.argv[7]))
     else:
         sys.stderr.write("unknown command %s\n" % sys.argv[1])
         return 1
