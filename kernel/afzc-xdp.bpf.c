@@ -530,6 +530,21 @@ afzc_emc_fast(void *data, void *end, __u32 gen)
     return NULL;
 }
 
+/* Counts a frame of 'bytes' bytes, received on rx queue 'queue' and found
+ * in the cache, against flow 'id', whose only action is an output to
+ * 'out', and redirects it there.  Returns the XDP action for the frame. */
+static __always_inline int
+afzc_output_hit(__u32 queue, __u32 id, __u32 out, __u64 bytes)
+{
+    int action;
+
+    afzc_flow_count(id, bytes);
+    action = bpf_redirect_map(&afzc_ports, out, XDP_DROP);
+    afzc_count(queue, action == XDP_REDIRECT ? AFZC_XDP_HIT_OFFLOADED
+                                             : AFZC_XDP_HIT_DROPPED);
+    return action;
+}
+
 /* Everything but afzc_xdp_prog()'s fast path: the general cache, the
  * classifier, actions other than one output, and frames for user space.
  * Not inlined, so that the fast path is a small function of its own, with
@@ -548,7 +563,7 @@ afzc_xdp_slow(struct xdp_md *ctx)
     struct afzc_flow_actions *acts;
     struct afzc_flow_value *v;
     struct afzc_flow_key k;
-    __u32 gen, id, out, cache_hit = 0;
+    __u32 gen, id, cache_hit = 0;
     int action;
 
     if (!afzc_mask_limit) {
@@ -567,10 +582,12 @@ afzc_xdp_slow(struct xdp_md *ctx)
                  | (e->words[2] ^ w[2]) | (e->words[3] ^ w[3])
                  | (e->words[4] ^ w[4]) | (e->words[5] ^ w[5])
                  | (e->words[6] ^ w[6]) | (e->words[7] ^ w[7]))) {
+            if (e->out_ifindex) {
+                return afzc_output_hit(queue, e->id, e->out_ifindex, bytes);
+            }
             id = e->id;
-            out = e->out_ifindex;
             cache_hit = 1;
-            goto hit;
+            goto found;
         }
     }
 
@@ -579,35 +596,21 @@ afzc_xdp_slow(struct xdp_md *ctx)
         goto to_user;
     }
     id = v->id;
+
+found:
     acts = bpf_map_lookup_elem(&afzc_actions, &id);
     if (!acts || acts->actions[0].type == AFZC_ACT_USERSPACE) {
         goto to_user;
     }
-    if (e) {
+    if (e && !cache_hit) {
         e->gen = gen;
         e->id = id;
         e->out_ifindex = (acts->actions[0].type == AFZC_ACT_OUTPUT
                           ? acts->actions[0].ifindex : 0);
         __builtin_memcpy(e->words, w, sizeof e->words);
     }
-    goto execute;
-
-hit:
-    if (out) {
-        /* The flow's only action is this output. */
-        afzc_flow_count(id, bytes);
-        action = bpf_redirect_map(&afzc_ports, out, XDP_DROP);
-        goto count;
-    }
-    acts = bpf_map_lookup_elem(&afzc_actions, &id);
-    if (!acts || acts->actions[0].type == AFZC_ACT_USERSPACE) {
-        goto to_user;
-    }
-
-execute:
     afzc_flow_count(id, bytes);
     action = afzc_execute(ctx, acts->actions);
-count:
     afzc_count(queue, (action == XDP_REDIRECT
                        ? (cache_hit ? AFZC_XDP_HIT_OFFLOADED
                                     : AFZC_XDP_OFFLOADED)
@@ -629,20 +632,14 @@ afzc_xdp_prog(struct xdp_md *ctx)
     void *data = (void *) (long) ctx->data;
     void *end = (void *) (long) ctx->data_end;
     struct afzc_emc_entry *e;
-    __u32 out;
-    int action;
 
     /* The fast path: an untagged IPv4 frame of a flow whose only action
      * is an output, found in the cache. */
     if (afzc_mask_limit) {
         e = afzc_emc_fast(data, end, afzc_flow_gen);
-        if (e && (out = e->out_ifindex)) {
-            afzc_flow_count(e->id, end - data);
-            action = bpf_redirect_map(&afzc_ports, out, XDP_DROP);
-            afzc_count(ctx->rx_queue_index,
-                       action == XDP_REDIRECT ? AFZC_XDP_HIT_OFFLOADED
-                                              : AFZC_XDP_HIT_DROPPED);
-            return action;
+        if (e && e->out_ifindex) {
+            return afzc_output_hit(ctx->rx_queue_index, e->id,
+                                   e->out_ifindex, end - data);
         }
     }
     return afzc_xdp_slow(ctx);
