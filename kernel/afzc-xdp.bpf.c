@@ -547,10 +547,12 @@ afzc_output_hit(__u32 queue, __u32 id, __u32 out, __u64 bytes)
 
 /* Everything but afzc_xdp_prog()'s fast path: the general cache, the
  * classifier, actions other than one output, and frames for user space.
- * Not inlined, so that the fast path is a small function of its own, with
- * few registers to save and no words to spill. */
+ * 'hit' is the cache entry the fast path found for the frame, whose flow
+ * has other actions than one output, or NULL.  Not inlined, so that the
+ * fast path is a small function of its own, with few registers to save
+ * and no words to spill. */
 static __attribute__((noinline)) int
-afzc_xdp_slow(struct xdp_md *ctx)
+afzc_xdp_slow(struct xdp_md *ctx, struct afzc_emc_entry *hit)
 {
     void *data = (void *) (long) ctx->data;
     void *end = (void *) (long) ctx->data_end;
@@ -573,6 +575,11 @@ afzc_xdp_slow(struct xdp_md *ctx)
     /* Read the generation before looking anything up, so that an entry
      * made from a flow that is being deleted is stale at once. */
     gen = afzc_flow_gen;
+    if (hit) {
+        id = hit->id;
+        cache_hit = 1;
+        goto found;
+    }
     if (!afzc_emc_words(data, end, w)) {
         __u32 slot = afzc_emc_slot(w);
 
@@ -631,10 +638,11 @@ afzc_xdp_prog(struct xdp_md *ctx)
 {
     void *data = (void *) (long) ctx->data;
     void *end = (void *) (long) ctx->data_end;
-    struct afzc_emc_entry *e;
+    struct afzc_emc_entry *e = NULL;
 
     /* The fast path: an untagged IPv4 frame of a flow whose only action
-     * is an output, found in the cache. */
+     * is an output, found in the cache.  A frame found there with other
+     * actions goes on with its entry, not looked up again. */
     if (afzc_mask_limit) {
         e = afzc_emc_fast(data, end, afzc_flow_gen);
         if (e && e->out_ifindex) {
@@ -642,7 +650,7 @@ afzc_xdp_prog(struct xdp_md *ctx)
                                    e->out_ifindex, end - data);
         }
     }
-    return afzc_xdp_slow(ctx);
+    return afzc_xdp_slow(ctx, e);
 }
 
 char _license[] SEC("license") = "GPL";
