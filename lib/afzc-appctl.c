@@ -104,6 +104,7 @@ afzc_appctl_umem_show(struct unixctl_conn *conn, int argc,
     struct afzc_umem *umem = afzc_umem_get();
     struct ds out = DS_EMPTY_INITIALIZER;
     struct json *json = NULL, *ports = NULL;
+    struct afzc_umem_budget b;
     struct afzc_frame_counts c;
     struct netdev **devices;
     bool as_json;
@@ -128,6 +129,7 @@ afzc_appctl_umem_show(struct unixctl_conn *conn, int argc,
     }
 
     afzc_umem_get_counts(umem, &c);
+    afzc_umem_get_budget(umem, &b);
     if (as_json) {
         json = json_object_create();
         json_object_put(json, "frame_size",
@@ -145,6 +147,13 @@ afzc_appctl_umem_show(struct unixctl_conn *conn, int argc,
         json_object_put(json, "sockets_zerocopy",
                         json_integer_create(afzc_umem_n_sockets(umem,
                                                                 true)));
+#define AFZC_PUT(FIELD) \
+        json_object_put(json, #FIELD, json_integer_create(b.FIELD))
+        AFZC_PUT(reserve); AFZC_PUT(fill_budget); AFZC_PUT(fill_floor);
+        AFZC_PUT(fill_held);
+#undef AFZC_PUT
+        json_object_put(json, "fill_queues",
+                        json_integer_create(b.n_queues));
         ports = json_object_create();
         json_object_put(json, "ports", ports);
     } else {
@@ -161,17 +170,31 @@ afzc_appctl_umem_show(struct unixctl_conn *conn, int argc,
                       c.free, c.stashed, c.fill, c.rx, c.held, c.tx,
                       c.completion, afzc_umem_n_sockets(umem, false),
                       afzc_umem_n_sockets(umem, true));
+        ds_put_format(&out,
+                      "reserve: %"PRIu32"\nfill_budget: %"PRIu32"\n"
+                      "fill_floor: %"PRIu32"\nfill_held: %"PRIu32"\n"
+                      "fill_queues: %"PRIu32"\n", b.reserve, b.fill_budget,
+                      b.fill_floor, b.fill_held, b.n_queues);
     }
 
     n = afzc_appctl_get_ports(NULL, &devices);
     for (size_t i = 0; i < n; i++) {
         struct afzc_frame_counts pc;
         const char *name = netdev_get_name(devices[i]);
+        uint32_t *targets;
+        size_t n_targets;
 
         memset(&pc, 0, sizeof pc);
         netdev_afzc_get_frame_counts(devices[i], &pc);
+        n_targets = netdev_afzc_get_fill_targets(devices[i], &targets);
         if (as_json) {
             struct json *p = json_object_create();
+            struct json *t = json_array_create_empty();
+
+            for (size_t q = 0; q < n_targets; q++) {
+                json_array_add(t, json_integer_create(targets[q]));
+            }
+            json_object_put(p, "fill_targets", t);
 
             json_object_put(p, "stashed", json_integer_create(pc.stashed));
             json_object_put(p, "fill", json_integer_create(pc.fill));
@@ -183,9 +206,14 @@ afzc_appctl_umem_show(struct unixctl_conn *conn, int argc,
         } else {
             ds_put_format(&out, "port %s: stashed %"PRIu64" fill %"PRIu64
                           " rx %"PRIu64" tx %"PRIu64" completion %"PRIu64
-                          "\n", name, pc.stashed, pc.fill, pc.rx, pc.tx,
-                          pc.completion);
+                          " fill_targets", name, pc.stashed, pc.fill, pc.rx,
+                          pc.tx, pc.completion);
+            for (size_t q = 0; q < n_targets; q++) {
+                ds_put_format(&out, "%c%"PRIu32, q ? ',' : ' ', targets[q]);
+            }
+            ds_put_char(&out, '\n');
         }
+        free(targets);
     }
     afzc_appctl_put_ports(devices, n);
 

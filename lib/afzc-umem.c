@@ -26,6 +26,7 @@
 #include "afzc-ring.h"
 #include "dp-packet.h"
 #include "netdev-afxdp-pool.h"
+#include "ovs-atomic.h"
 #include "openvswitch/thread.h"
 #include "openvswitch/util.h"
 #include "openvswitch/vlog.h"
@@ -67,7 +68,19 @@ struct afzc_umem {
      * free list); this is how a closing socket finds it. */
     uint16_t *fill_owner;
     uint16_t next_owner_id;     /* Guarded by afzc_umem_mutex. */
+
+    /* The fill budget (see afzc-umem.h).  'fill_held' and 'n_queues' are
+     * changed by PMD threads as their queues grow and shrink. */
+    uint32_t reserve;
+    uint32_t fill_budget;
+    uint32_t fill_floor;
+    atomic_uint32_t fill_held;
+    atomic_uint32_t n_queues;
 };
+
+/* The smallest transmit reserve: a UMEM keeps at least a sixteenth of its
+ * frames, and at least this many, out of the fill rings. */
+#define AFZC_UMEM_RESERVE_MIN 256
 
 static struct ovs_mutex afzc_umem_mutex = OVS_MUTEX_INITIALIZER;
 static struct afzc_umem *afzc_umem_global OVS_GUARDED_BY(afzc_umem_mutex);
@@ -183,6 +196,18 @@ afzc_umem_register_socket(void *area, uint32_t n_frames, int ring_size)
     return fd;
 }
 
+/* Computes the transmit reserve, the fill budget and the fill floor of a
+ * UMEM of 'n_frames' frames. */
+static void
+afzc_umem_plan(uint32_t n_frames, uint32_t *reserve, uint32_t *budget,
+               uint32_t *floor)
+{
+    *reserve = MAX(n_frames / 16, AFZC_UMEM_RESERVE_MIN);
+    *budget = n_frames - *reserve;
+    *floor = *budget / 64 / AFZC_FILL_FLOOR_MIN * AFZC_FILL_FLOOR_MIN;
+    *floor = MIN(MAX(*floor, AFZC_FILL_FLOOR_MIN), AFZC_FILL_FLOOR_MAX);
+}
+
 /* Creates a UMEM of 'n_frames' frames.  Returns 0 or a positive errno
  * value, with a message in '*errp'. */
 static int
@@ -202,6 +227,10 @@ afzc_umem_create(uint32_t n_frames, struct afzc_umem **umemp, char **errp)
         return error;
     }
 
+    afzc_umem_plan(n_frames, &umem->reserve, &umem->fill_budget,
+                   &umem->fill_floor);
+    atomic_init(&umem->fill_held, 0);
+    atomic_init(&umem->n_queues, 0);
     umem_pool_init(&umem->pool, n_frames);
     umem->xpackets = afzc_umem_map(n_frames * sizeof *umem->xpackets);
     if (umem->xpackets == MAP_FAILED) {
@@ -215,8 +244,10 @@ afzc_umem_create(uint32_t n_frames, struct afzc_umem **umemp, char **errp)
                        + (size_t) (n_frames - 1 - i) * AFZC_FRAME_SIZE);
     }
 
-    VLOG_INFO("created shared UMEM: %u frames of %d bytes (%"PRIuSIZE" MiB)",
-              n_frames, AFZC_FRAME_SIZE, size >> 20);
+    VLOG_INFO("created shared UMEM: %u frames of %d bytes (%"PRIuSIZE" MiB), "
+              "%u reserved for transmit copies, fill floor %u",
+              n_frames, AFZC_FRAME_SIZE, size >> 20, umem->reserve,
+              umem->fill_floor);
     *umemp = umem;
     return 0;
 }
@@ -609,4 +640,155 @@ afzc_umem_reclaim_fill_owner(struct afzc_umem *umem, uint16_t owner)
         }
     }
     return n;
+}
+
+/* Fills '*b' with the fill budget of 'umem' and how much of it is held. */
+void
+afzc_umem_get_budget(struct afzc_umem *umem, struct afzc_umem_budget *b)
+{
+    b->reserve = umem->reserve;
+    b->fill_budget = umem->fill_budget;
+    b->fill_floor = umem->fill_floor;
+    atomic_read_relaxed(&umem->fill_held, &b->fill_held);
+    atomic_read_relaxed(&umem->n_queues, &b->n_queues);
+}
+
+/* Returns the share of the fill budget that a queue with fill target
+ * 'target' holds: the target, plus the most frames its stashes keep.  The
+ * rx-side stash takes frames from the pool a batch at a time, only when it
+ * is empty; the tx-side stash keeps the frames of completed transmissions
+ * up to its capacity.  Frames in a stash are free, but only for the queue
+ * that has them, so a queue's stashes must not be counted on by others. */
+uint32_t
+afzc_umem_queue_share(uint32_t target)
+{
+    return target + AFZC_STASH_BATCH + AFZC_STASH_SIZE;
+}
+
+/* Adds 'n' to the budget 'umem' has handed out, if that leaves at most
+ * 'limit' handed out.  Returns true if it did. */
+static bool
+afzc_umem_fill_take(struct afzc_umem *umem, uint32_t n, uint32_t limit)
+{
+    uint32_t held;
+
+    atomic_read_relaxed(&umem->fill_held, &held);
+    do {
+        if (held > limit || n > limit - held) {
+            return false;
+        }
+    } while (!atomic_compare_exchange_weak(&umem->fill_held, &held,
+                                           held + n));
+    return true;
+}
+
+/* Checks whether the shared UMEM (the one that exists, or else the one
+ * the first afzc port would create) has room in its fill budget for
+ * 'n_queues' more queues at the floor.  Returns 0 if it has, otherwise
+ * ENOBUFS with a message in '*errp' that says what to change. */
+int
+afzc_umem_check_room(int n_queues, char **errp)
+{
+    uint32_t n_frames, reserve, budget, floor, held = 0, have = 0;
+    struct afzc_umem *umem;
+
+    ovs_mutex_lock(&afzc_umem_mutex);
+    umem = afzc_umem_global;
+    if (umem && (umem->n_refs || umem->n_frames == afzc_umem_frames_cfg)) {
+        n_frames = umem->n_frames;
+        reserve = umem->reserve;
+        budget = umem->fill_budget;
+        floor = umem->fill_floor;
+        atomic_read_relaxed(&umem->fill_held, &held);
+        atomic_read_relaxed(&umem->n_queues, &have);
+    } else {
+        n_frames = afzc_umem_frames_cfg;
+        afzc_umem_plan(n_frames, &reserve, &budget, &floor);
+    }
+    ovs_mutex_unlock(&afzc_umem_mutex);
+
+    if (held <= budget
+        && (uint64_t) n_queues * afzc_umem_queue_share(floor)
+           <= budget - held) {
+        return 0;
+    }
+    *errp = xasprintf("the shared UMEM has no fill frames left for %d more "
+                      "queue%s: %"PRIu32" queues hold %"PRIu32" of the "
+                      "%"PRIu32" frames that fill rings may have (of "
+                      "%"PRIu32", %"PRIu32" are kept for transmit copies); "
+                      "raise other_config:afzc-umem-frames, which applies "
+                      "when the UMEM is next created", n_queues,
+                      n_queues == 1 ? "" : "s", have, held, budget, n_frames,
+                      reserve);
+    return ENOBUFS;
+}
+
+/* Gives a new queue of 'umem' its share of the fill budget, at the floor,
+ * and stores its fill target in '*target'.  Returns 0, or ENOBUFS with a
+ * message in '*errp' if the budget has no room for another queue. */
+int
+afzc_umem_fill_join(struct afzc_umem *umem, uint32_t *target, char **errp)
+{
+    uint32_t share = afzc_umem_queue_share(umem->fill_floor);
+    uint32_t orig;
+
+    if (!afzc_umem_fill_take(umem, share, umem->fill_budget)) {
+        if (!afzc_umem_check_room(1, errp)) {
+            /* Another queue took the last share meanwhile. */
+            *errp = xstrdup("the shared UMEM's fill budget was taken by "
+                            "another queue while this one was set up");
+        }
+        return ENOBUFS;
+    }
+    atomic_add_relaxed(&umem->n_queues, 1, &orig);
+    *target = umem->fill_floor;
+    return 0;
+}
+
+/* Tries to give a queue of 'umem' 'n' more frames of the fill budget, for a
+ * larger fill target.  Growth leaves a quarter of the budget for the floors
+ * of queues still to come.  Returns true if the queue may grow. */
+bool
+afzc_umem_fill_grow(struct afzc_umem *umem, uint32_t n)
+{
+    return afzc_umem_fill_take(umem, n,
+                               umem->fill_budget - umem->fill_budget / 4);
+}
+
+/* Returns 'n' frames of the fill budget of 'umem' that a queue held and
+ * no longer needs. */
+void
+afzc_umem_fill_shrink(struct afzc_umem *umem, uint32_t n)
+{
+    uint32_t orig;
+
+    atomic_sub_relaxed(&umem->fill_held, n, &orig);
+    ovs_assert(orig >= n);
+}
+
+/* Returns the whole share 'n' of a queue of 'umem' that is closing. */
+void
+afzc_umem_fill_leave(struct afzc_umem *umem, uint32_t n)
+{
+    uint32_t orig;
+
+    afzc_umem_fill_shrink(umem, n);
+    atomic_sub_relaxed(&umem->n_queues, 1, &orig);
+}
+
+/* Logs a rate-limited warning if 'n_free', the number of frames of 'umem'
+ * in the pool and the stashes, is below the transmit reserve: the fill
+ * rings cannot have taken those frames, so packets in flight (in tx rings,
+ * or held by Open vSwitch) have, and transmit copies may fail. */
+void
+afzc_umem_check_free(struct afzc_umem *umem, uint64_t n_free)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 1);
+
+    if (n_free < umem->reserve) {
+        VLOG_WARN_RL(&rl, "shared UMEM low: %"PRIu64" of %"PRIu32" frames "
+                     "free, below the reserve of %"PRIu32" for transmit "
+                     "copies; raise other_config:afzc-umem-frames",
+                     n_free, umem->n_frames, umem->reserve);
+    }
 }

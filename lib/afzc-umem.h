@@ -39,7 +39,33 @@
  *
  * Every frame is always in exactly one place: the pool, a stash, a fill
  * ring, an rx ring, a dp_packet, a tx ring or a completion ring.
- * afzc_umem_get_counts() reports how many are where. */
+ * afzc_umem_get_counts() reports how many are where.
+ *
+ * The fill budget.  A frame posted to a fill ring belongs to the kernel
+ * until a packet arrives in it: user space cannot take it back short of
+ * closing the socket.  So the UMEM hands out fill frames against a budget:
+ *
+ *   - A reserve of 'reserve' frames is never given to fill rings, so that
+ *     packets copied for transmission (from ports of other types, flood
+ *     clones) always find frames.  The rest, 'fill_budget' frames, is what
+ *     all fill and rx rings, and the queues' stashes, may hold together.
+ *
+ *   - Every queue holds a share of the budget: its fill target (the most
+ *     frames its fill and rx rings may hold), plus what its two stashes
+ *     may keep.  A new
+ *     queue starts at the floor ('fill_floor'), which is enough for bursts
+ *     of several batches; a queue that the kernel runs short of frames
+ *     doubles its target, up to AFZC_FILL_TARGET_MAX, while the budget
+ *     allows; a queue that needs less gives its share back as the kernel
+ *     uses up the frames it already has.
+ *
+ *   - Growth may not take the last quarter of the budget, which is kept
+ *     for the floors of queues that are yet to be added; a queue whose
+ *     floor does not fit is refused with a clear error.
+ *
+ * So however many ports and queues there are, the fill rings never hold
+ * more than 'fill_budget' frames, every queue that exists can receive, and
+ * a port that cannot be served says so instead of stopping the switch. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -62,10 +88,17 @@ struct smap;
 #define AFZC_UMEM_MIN_FRAMES 1024
 #define AFZC_UMEM_MAX_FRAMES (1u << 20)
 
+/* Fill targets: the most frames a queue's fill and rx rings hold together,
+ * at most (a busy queue), and the largest floor (an idle queue's).  A
+ * small UMEM gets a smaller floor, down to AFZC_FILL_FLOOR_MIN. */
+#define AFZC_FILL_TARGET_MAX 3072
+#define AFZC_FILL_FLOOR_MAX 128
+#define AFZC_FILL_FLOOR_MIN 32
+
 /* Capacity of a per-queue stash, and how many frames move between a stash
  * and the shared pool at a time. */
-#define AFZC_STASH_SIZE 128
-#define AFZC_STASH_BATCH 64
+#define AFZC_STASH_SIZE 64
+#define AFZC_STASH_BATCH 32
 
 /* A per-queue cache of free frames, stored as UMEM offsets.  Not locked:
  * only the owner of the ring it feeds (or drains) touches it. */
@@ -118,6 +151,24 @@ void afzc_umem_free_frames(struct afzc_umem *, const uint64_t *addrs,
                            uint32_t n);
 
 uint64_t afzc_umem_n_free(struct afzc_umem *);
+
+/* The fill budget (see above). */
+struct afzc_umem_budget {
+    uint32_t reserve;           /* Frames fill rings may never hold. */
+    uint32_t fill_budget;       /* Frames all fill rings may hold. */
+    uint32_t fill_floor;        /* A new queue's fill target. */
+    uint32_t fill_held;         /* Budget held by the queues now. */
+    uint32_t n_queues;          /* Queues holding a share. */
+};
+
+void afzc_umem_get_budget(struct afzc_umem *, struct afzc_umem_budget *);
+uint32_t afzc_umem_queue_share(uint32_t target);
+int afzc_umem_check_room(int n_queues, char **errp);
+int afzc_umem_fill_join(struct afzc_umem *, uint32_t *target, char **errp);
+bool afzc_umem_fill_grow(struct afzc_umem *, uint32_t n);
+void afzc_umem_fill_shrink(struct afzc_umem *, uint32_t n);
+void afzc_umem_fill_leave(struct afzc_umem *, uint32_t n);
+void afzc_umem_check_free(struct afzc_umem *, uint64_t n_free);
 
 uint16_t afzc_umem_new_owner_id(struct afzc_umem *);
 void afzc_umem_set_fill_owner(struct afzc_umem *, uint64_t addr,

@@ -33,12 +33,11 @@
 
 VLOG_DEFINE_THIS_MODULE(afzc_xsk);
 
-/* Most frames one queue may have in its fill and rx rings together: the
- * fill ring itself is kept full (the kernel drops a frame when it finds the
- * fill ring empty, however many frames wait in the rx ring), but a queue
- * whose rx ring backs up must not take the shared UMEM from the others, so
- * a queue also takes at most an eighth of the UMEM. */
-#define AFZC_QUEUE_RX_FRAMES (AFZC_RING_SIZE + AFZC_RING_SIZE / 2)
+/* How often, at most, a queue looks back at its demand (see
+ * afzc_xsk_maintain()), in milliseconds, and how many empty polls pass
+ * between two looks at the clock. */
+#define AFZC_XSK_MAINTAIN_MS 1000
+#define AFZC_XSK_MAINTAIN_POLLS 1024
 
 /* Where the kernel puts received data in a frame, and where copied packets
  * are put for transmission: after the XDP headroom, like received ones. */
@@ -59,7 +58,12 @@ struct afzc_xsk {
     struct afzc_ring rx;
     struct afzc_ring fill;
     struct afzc_stash rx_stash;
-    uint32_t rx_cap;            /* Most frames in fill + rx rings. */
+    uint32_t fill_target;       /* Most frames in fill + rx rings. */
+    uint32_t fill_max;          /* Most that 'fill_target' may become. */
+    uint32_t fill_share;        /* Fill budget held in the UMEM. */
+    bool fill_demand;           /* Ran short since the last maintenance. */
+    uint32_t idle_polls;        /* Empty polls since the last clock look. */
+    long long int next_maintain; /* When to look at the demand next. */
     uint64_t fill_posted;       /* Frames ever put in the fill ring. */
     uint64_t rx_taken;          /* Frames ever taken from the rx ring. */
 
@@ -90,7 +94,7 @@ afzc_xsk_unmap_rings(struct afzc_xsk *xsk)
 }
 
 /* Tops up the fill ring of 'xsk' with free frames, at most a stash batch at
- * a time, within the queue's 'rx_cap'.  Returns the number of frames
+ * a time, within the queue's 'fill_target'.  Returns the number of frames
  * added. */
 static uint32_t
 afzc_xsk_refill(struct afzc_xsk *xsk)
@@ -99,10 +103,10 @@ afzc_xsk_refill(struct afzc_xsk *xsk)
     uint32_t in_flight = xsk->fill_posted - xsk->rx_taken;
     uint32_t want, room, got, idx;
 
-    if (in_flight + NETDEV_MAX_BURST / 2 > xsk->rx_cap) {
+    if (in_flight + NETDEV_MAX_BURST / 2 > xsk->fill_target) {
         return 0;
     }
-    want = MIN(xsk->rx_cap - in_flight, AFZC_STASH_BATCH);
+    want = MIN(xsk->fill_target - in_flight, AFZC_STASH_BATCH);
     /* Evaluated once: the kernel moves the ring's consumer meanwhile. */
     room = afzc_ring_prod_free(&xsk->fill, want);
     want = MIN(want, room);
@@ -144,13 +148,24 @@ afzc_xsk_open(struct afzc_umem *umem, int ifindex, uint32_t queue,
     xsk->ifindex = ifindex;
     xsk->queue = queue;
     xsk->use_need_wakeup = use_need_wakeup;
-    xsk->rx_cap = MIN(AFZC_QUEUE_RX_FRAMES, afzc_umem_n_frames(umem) / 8);
+    error = afzc_umem_fill_join(umem, &xsk->fill_target, errp);
+    if (error) {
+        free(xsk);
+        return error;
+    }
+    xsk->fill_share = afzc_umem_queue_share(xsk->fill_target);
+    /* No queue may take more than an eighth of the UMEM, however busy. */
+    xsk->fill_max = MAX(xsk->fill_target,
+                        MIN(AFZC_FILL_TARGET_MAX,
+                            afzc_umem_n_frames(umem) / 8));
+    xsk->next_maintain = time_msec() + AFZC_XSK_MAINTAIN_MS;
     xsk->owner_id = afzc_umem_new_owner_id(umem);
     xsk->fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
     if (xsk->fd < 0) {
         error = errno;
         *errp = xasprintf("cannot create AF_XDP socket (%s)",
                           ovs_strerror(error));
+        afzc_umem_fill_leave(umem, xsk->fill_share);
         free(xsk);
         return error;
     }
@@ -203,6 +218,7 @@ afzc_xsk_open(struct afzc_umem *umem, int ifindex, uint32_t queue,
 error:
     afzc_xsk_unmap_rings(xsk);
     close(xsk->fd);
+    afzc_umem_fill_leave(umem, xsk->fill_share);
     free(xsk);
     return error;
 }
@@ -296,6 +312,73 @@ afzc_xsk_tx_reap(struct afzc_xsk *xsk)
     }
 }
 
+/* Called after a full batch was received on 'xsk': if the kernel has used
+ * up most of the fill ring meanwhile, so that a burst would find it empty,
+ * doubles the queue's fill target, as far as the UMEM's fill budget lets
+ * it. */
+static void
+afzc_xsk_check_demand(struct afzc_xsk *xsk)
+{
+    uint32_t in_flight = xsk->fill_posted - xsk->rx_taken;
+    /* Received entries known to wait in the rx ring: at least that many of
+     * the frames in flight are no longer in the fill ring. */
+    uint32_t backlog = xsk->rx.cached_prod - xsk->rx.cached_cons;
+    uint32_t fill_level = in_flight - MIN(backlog, in_flight);
+    uint32_t more;
+
+    if (fill_level >= xsk->fill_target / 4) {
+        return;
+    }
+    xsk->fill_demand = true;
+    if (xsk->fill_target >= xsk->fill_max) {
+        return;
+    }
+    more = MIN(xsk->fill_target, xsk->fill_max - xsk->fill_target);
+    if (xsk->fill_share < afzc_umem_queue_share(xsk->fill_target + more)) {
+        uint32_t need = (afzc_umem_queue_share(xsk->fill_target + more)
+                         - xsk->fill_share);
+
+        if (!afzc_umem_fill_grow(xsk->umem, need)) {
+            xsk->stats.fill_starved++;
+            return;
+        }
+        xsk->fill_share += need;
+    }
+    xsk->fill_target += more;
+}
+
+/* Looks back at the demand on 'xsk' once in a while, from its idle polls:
+ * a queue that did not run short of fill frames for a whole period halves
+ * its fill target, down to the UMEM's floor, and gives back to the fill
+ * budget whatever it holds beyond what its rings still have in flight. */
+static void
+afzc_xsk_maintain(struct afzc_xsk *xsk)
+{
+    long long int now = time_msec();
+    struct afzc_umem_budget b;
+    uint32_t in_flight, keep;
+
+    if (now < xsk->next_maintain) {
+        return;
+    }
+    xsk->next_maintain = now + AFZC_XSK_MAINTAIN_MS;
+
+    afzc_umem_get_budget(xsk->umem, &b);
+    if (!xsk->fill_demand && xsk->fill_target > b.fill_floor) {
+        xsk->fill_target = MAX(xsk->fill_target / 2, b.fill_floor);
+    }
+    xsk->fill_demand = false;
+
+    /* The frames already in the rings stay there until packets arrive in
+     * them: the share shrinks only as they are used. */
+    in_flight = xsk->fill_posted - xsk->rx_taken;
+    keep = afzc_umem_queue_share(MAX(xsk->fill_target, in_flight));
+    if (xsk->fill_share > keep) {
+        afzc_umem_fill_shrink(xsk->umem, xsk->fill_share - keep);
+        xsk->fill_share = keep;
+    }
+}
+
 /* Receives up to a batch of packets from 'xsk' into 'batch'.  The packets
  * are the UMEM frames themselves.  Returns 0 or EAGAIN if there was
  * nothing to receive. */
@@ -306,6 +389,10 @@ afzc_xsk_recv(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
 
     n = afzc_ring_cons_peek(&xsk->rx, NETDEV_MAX_BURST, &idx);
     if (!n) {
+        if (OVS_UNLIKELY(++xsk->idle_polls >= AFZC_XSK_MAINTAIN_POLLS)) {
+            xsk->idle_polls = 0;
+            afzc_xsk_maintain(xsk);
+        }
         afzc_xsk_refill(xsk);
         if (!xsk->use_need_wakeup
             || afzc_ring_needs_wakeup(&xsk->fill)) {
@@ -330,6 +417,9 @@ afzc_xsk_recv(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
     xsk->rx_taken += n;
     xsk->stats.rx_packets += n;
 
+    if (n == NETDEV_MAX_BURST) {
+        afzc_xsk_check_demand(xsk);
+    }
     afzc_xsk_refill(xsk);
     return 0;
 }
@@ -502,6 +592,7 @@ afzc_xsk_close(struct afzc_xsk *xsk)
     afzc_umem_unbind(xsk->umem, xsk->fd);
     close(xsk->fd);
     afzc_umem_reclaim_fill_owner(xsk->umem, xsk->owner_id);
+    afzc_umem_fill_leave(xsk->umem, xsk->fill_share);
     free(xsk);
 }
 
@@ -510,6 +601,14 @@ void
 afzc_xsk_get_stats(const struct afzc_xsk *xsk, struct afzc_xsk_stats *stats)
 {
     *stats = xsk->stats;
+}
+
+/* Returns the fill target of 'xsk': the most frames its fill and rx rings
+ * hold together now.  Read without locking, as a gauge. */
+uint32_t
+afzc_xsk_fill_target(const struct afzc_xsk *xsk)
+{
+    return xsk->fill_target;
 }
 
 /* Reads the kernel's XDP_STATISTICS of 'xsk' into '*ks'.  Returns 0 or a

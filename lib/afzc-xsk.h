@@ -49,6 +49,8 @@ struct afzc_xsk_stats {
     uint64_t tx_kicks;          /* sendto() kicks. */
     uint64_t fill_empty;        /* Times the fill ring could not be refilled
                                  * because the UMEM had no free frame. */
+    uint64_t fill_starved;      /* Times the fill target could not grow
+                                 * because the fill budget was used up. */
 };
 
 /* The kernel's XDP_STATISTICS for a socket.  'valid' is false for a field
@@ -78,6 +80,7 @@ bool afzc_xsk_tx_outstanding(const struct afzc_xsk *);
 void afzc_xsk_tx_reap(struct afzc_xsk *);
 
 void afzc_xsk_get_stats(const struct afzc_xsk *, struct afzc_xsk_stats *);
+uint32_t afzc_xsk_fill_target(const struct afzc_xsk *);
 int afzc_xsk_get_kstats(const struct afzc_xsk *, struct afzc_xsk_kstats *);
 void afzc_xsk_get_counts(const struct afzc_xsk *, struct afzc_frame_counts *);
 void afzc_umem_get_counts(struct afzc_umem *, struct afzc_frame_counts *);

@@ -42,6 +42,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/ofpbuf.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovs-thread.h"
 #include "packets.h"
@@ -392,6 +393,7 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
     bool need_wakeup = true;
     bool configured;
     int n_rxq = 1;
+    int n_more, error;
 
     SMAP_FOR_EACH (node, args) {
         if (!strcmp(node->key, "n_rxq")) {
@@ -460,6 +462,21 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
                               "UMEM frame holds an MTU of at most %d",
                               name, mtu, AFZC_FRAME_SIZE, AFZC_MAX_MTU);
             return EINVAL;
+        }
+    }
+
+    /* Every queue needs its share of the shared UMEM's fill budget. */
+    ovs_mutex_lock(&dev->lx.mutex);
+    n_more = n_rxq - (dev->configured ? dev->n_rxq : 0);
+    ovs_mutex_unlock(&dev->lx.mutex);
+    if (n_more > 0) {
+        char *msg;
+
+        error = afzc_umem_check_room(n_more, &msg);
+        if (error) {
+            *errp = xasprintf("%s: %s", name, msg);
+            free(msg);
+            return error;
         }
     }
 
@@ -844,6 +861,9 @@ afzc_queue_counters(const struct netdev_afzc *dev, int q,
     afzc_counter_add(c, &n, "frames_tx", fc.tx, true, true);
     afzc_counter_add(c, &n, "frames_completion", fc.completion, true, true);
     afzc_counter_add(c, &n, "frames_stashed", fc.stashed, true, true);
+    afzc_counter_add(c, &n, "fill_starved", xs.fill_starved, true, false);
+    afzc_counter_add(c, &n, "fill_target",
+                     afzc_xsk_fill_target(dev->xsks[q]), true, true);
     return n;
 }
 
@@ -1013,6 +1033,25 @@ netdev_afzc_get_frame_counts(const struct netdev *netdev,
     ovs_mutex_unlock(&dev->lx.mutex);
 }
 
+/* Stores in '*targetsp' a new array of the fill targets of the queues of
+ * 'netdev', for afzc/umem-show, and returns how many there are. */
+size_t
+netdev_afzc_get_fill_targets(const struct netdev *netdev,
+                             uint32_t **targetsp)
+{
+    struct netdev_afzc *dev = netdev_afzc_cast(netdev);
+    size_t n;
+
+    ovs_mutex_lock(&dev->lx.mutex);
+    n = dev->configured ? dev->n_rxq : 0;
+    *targetsp = xmalloc(MAX(n, 1) * sizeof **targetsp);
+    for (size_t q = 0; q < n; q++) {
+        (*targetsp)[q] = afzc_xsk_fill_target(dev->xsks[q]);
+    }
+    ovs_mutex_unlock(&dev->lx.mutex);
+    return n;
+}
+
 /* Locks 'netdev' and returns its XDP program, or NULL if it has none (the
  * lock is held either way).  For the flow offload provider, which must
  * call netdev_afzc_unlock() when done. */
@@ -1113,6 +1152,31 @@ netdev_afzc_rxq_recv(struct netdev_rxq *rxq, struct dp_packet_batch *batch,
     return error;
 }
 
+/* netdev class: arranges for the main loop to wake up for what Linux
+ * devices need, and checks, once a second, that the shared UMEM keeps its
+ * transmit reserve free.  (The check is here and not in 'run' because
+ * Open vSwitch knows a Linux device's class by its 'run' function.) */
+static void
+netdev_afzc_wait(const struct netdev_class *class)
+{
+    static long long int next_check;
+    struct afzc_umem *umem;
+
+    netdev_linux_class.wait(class);
+    umem = afzc_umem_get();
+    if (!umem) {
+        return;
+    }
+    if (time_msec() >= next_check) {
+        struct afzc_frame_counts c;
+
+        next_check = time_msec() + 1000;
+        afzc_umem_get_counts(umem, &c);
+        afzc_umem_check_free(umem, c.free + c.stashed);
+    }
+    poll_timer_wait_until(next_check);
+}
+
 /* Registers the afzc netdev class with Open vSwitch.  Returns 0 or a
  * positive errno value. */
 int
@@ -1125,6 +1189,7 @@ netdev_afzc_register(void)
     netdev_afzc_class.type = "afzc";
     netdev_afzc_class.is_pmd = true;
     netdev_afzc_class.init = netdev_afzc_init;
+    netdev_afzc_class.wait = netdev_afzc_wait;
     netdev_afzc_class.alloc = netdev_afzc_alloc;
     netdev_afzc_class.construct = netdev_afzc_construct;
     netdev_afzc_class.destruct = netdev_afzc_destruct;

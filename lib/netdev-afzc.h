@@ -19,6 +19,7 @@
  * AF_XDP socket on the one UMEM that all afzc ports share. */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct afzc_frame_counts;
@@ -42,6 +43,7 @@ bool netdev_afzc_is_afzc(const struct netdev *);
 const struct netdev_class *netdev_afzc_get_class(void);
 void netdev_afzc_show(const struct netdev *, struct ds *, struct json *);
 void netdev_afzc_clear_stats(const struct netdev *);
+size_t netdev_afzc_get_fill_targets(const struct netdev *, uint32_t **);
 void netdev_afzc_get_frame_counts(const struct netdev *,
                                   struct afzc_frame_counts *);
 const char *afzc_xdp_mode_name(enum afzc_xdp_mode);

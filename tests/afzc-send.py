@@ -13,6 +13,8 @@
 #   afzc-send.py frames DEV DST-MAC SRC-MAC SRC-IPS DST-IP COUNT
 #       The same without a tag, from each of the comma-separated SRC-IPS
 #       in turn: COUNT frames from each, interleaved.
+#   afzc-send.py arp DEV SRC-MAC SRC-IP TARGET-IP COUNT
+#       Writes COUNT broadcast ARP requests for TARGET-IP on DEV.
 
 import socket
 import struct
@@ -60,6 +62,16 @@ def udp_frame(dst_mac, src_mac, vid, src_ip, dst_ip):
     return eth + struct.pack("!H", eth_type) + ip + udp
 
 
+def arp_request(src_mac, src_ip, target_ip):
+    """Returns a broadcast ARP request for 'target_ip' from 'src_mac',
+    'src_ip'."""
+    mac = bytes.fromhex(src_mac.replace(":", ""))
+    arp = (struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + mac
+           + socket.inet_aton(src_ip) + b"\0" * 6
+           + socket.inet_aton(target_ip))
+    return b"\xff" * 6 + mac + struct.pack("!H", 0x0806) + arp
+
+
 def send_frames(dev, frames, count):
     """Writes each of 'frames' in turn on 'dev', 'count' rounds."""
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
@@ -80,6 +92,9 @@ def main():
         frames = [udp_frame(sys.argv[3], sys.argv[4], None, src, sys.argv[6])
                   for src in sys.argv[5].split(",")]
         send_frames(sys.argv[2], frames, int(sys.argv[7]))
+    elif sys.argv[1] == "arp":
+        frame = arp_request(sys.argv[3], sys.argv[4], sys.argv[5])
+        send_frames(sys.argv[2], [frame], int(sys.argv[6]))
     else:
         sys.stderr.write("unknown command %s\n" % sys.argv[1])
         return 1

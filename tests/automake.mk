@@ -53,6 +53,7 @@ AFZC_SYSTEM_TESTSUITE_AT = \
 	tests/system-afzc-offload.at \
 	tests/system-afzc-stats.at \
 	tests/system-afzc-more.at \
+	tests/system-afzc-scale.at \
 	tests/system-afzc-bench.at \
 	tests/afzc-bench-check.py \
 	tests/afzc-xdp-flows.py \
