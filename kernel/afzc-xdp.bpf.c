@@ -112,6 +112,13 @@ volatile __u32 afzc_mask_limit = 0;
  * 'afzc_mask_limit', in the same cache line. */
 volatile __u32 afzc_flow_gen;
 
+/* The rx queues the port uses (options:start-qid and n_rxq), written by
+ * user space: frames of any other queue go to Linux as they are.  0 queues
+ * until the port's sockets are set up.  In the cache line of the two
+ * above. */
+volatile __u32 afzc_qid_first;
+volatile __u32 afzc_qid_count;
+
 /* Scratch space for the lookup key, too big for the BPF stack together with
  * the parsed key. */
 struct {
@@ -639,6 +646,11 @@ afzc_xdp_prog(struct xdp_md *ctx)
     void *data = (void *) (long) ctx->data;
     void *end = (void *) (long) ctx->data_end;
     struct afzc_emc_entry *e = NULL;
+
+    if (ctx->rx_queue_index - afzc_qid_first >= afzc_qid_count) {
+        afzc_count(ctx->rx_queue_index, AFZC_XDP_PASSED);
+        return XDP_PASS;
+    }
 
     /* The fast path: an untagged IPv4 frame of a flow whose only action
      * is an output, found in the cache.  A frame found there with other

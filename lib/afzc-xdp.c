@@ -320,6 +320,16 @@ afzc_xdp_set_xsk(struct afzc_xdp *xdp, uint32_t queue, int xsk_fd)
     return bpf_map_update_elem(map_fd, &queue, &xsk_fd, BPF_ANY) ? errno : 0;
 }
 
+/* Makes 'xdp' handle the frames of rx queues 'first' to 'first + n - 1'
+ * and pass those of any other queue to Linux, unexamined. */
+void
+afzc_xdp_set_queues(struct afzc_xdp *xdp, uint32_t first, uint32_t n)
+{
+    __atomic_store_n(&xdp->skel->bss->afzc_qid_first, first,
+                     __ATOMIC_RELAXED);
+    __atomic_store_n(&xdp->skel->bss->afzc_qid_count, n, __ATOMIC_RELEASE);
+}
+
 /* Stops directing the frames of rx queue 'queue' to a socket. */
 void
 afzc_xdp_clear_xsk(struct afzc_xdp *xdp, uint32_t queue)

@@ -40,6 +40,7 @@ void afzc_xdp_init(void);
 int afzc_xdp_attach(const char *devname, int ifindex, bool native,
                     struct afzc_xdp **, char **errp);
 void afzc_xdp_detach(struct afzc_xdp *);
+void afzc_xdp_set_queues(struct afzc_xdp *, uint32_t first, uint32_t n);
 int afzc_xdp_set_xsk(struct afzc_xdp *, uint32_t queue, int xsk_fd);
 void afzc_xdp_clear_xsk(struct afzc_xdp *, uint32_t queue);
 uint32_t afzc_xdp_prog_id(const struct afzc_xdp *);

@@ -39,6 +39,17 @@ VLOG_DEFINE_THIS_MODULE(afzc_xsk);
 #define AFZC_XSK_MAINTAIN_MS 1000
 #define AFZC_XSK_MAINTAIN_POLLS 1024
 
+/* How long one busy poll may spin, in microseconds (SO_BUSY_POLL). */
+#define AFZC_XSK_BUSY_POLL_USECS 20
+
+/* Older C libraries lack the busy-polling socket options. */
+#ifndef SO_PREFER_BUSY_POLL
+#define SO_PREFER_BUSY_POLL 69
+#endif
+#ifndef SO_BUSY_POLL_BUDGET
+#define SO_BUSY_POLL_BUDGET 70
+#endif
+
 /* Where the kernel puts received data in a frame, and where copied packets
  * are put for transmission: after the XDP headroom, like received ones. */
 #define AFZC_TX_OFFSET XDP_PACKET_HEADROOM
@@ -221,6 +232,44 @@ error:
     afzc_umem_fill_leave(umem, xsk->fill_share);
     free(xsk);
     return error;
+}
+
+/* Turns on busy polling for 'xsk': the kernel then runs the device's NAPI
+ * loop from the system calls that kick the socket, up to 'budget' packets
+ * at a time, instead of from interrupts (SO_PREFER_BUSY_POLL, SO_BUSY_POLL,
+ * SO_BUSY_POLL_BUDGET; Linux 5.11 and later).  Returns 0 or a positive
+ * errno value. */
+int
+afzc_xsk_set_busy_poll(struct afzc_xsk *xsk, int budget)
+{
+    int one = 1, usecs = AFZC_XSK_BUSY_POLL_USECS;
+
+    if (setsockopt(xsk->fd, SOL_SOCKET, SO_PREFER_BUSY_POLL, &one, sizeof one)
+        || setsockopt(xsk->fd, SOL_SOCKET, SO_BUSY_POLL, &usecs, sizeof usecs)
+        || setsockopt(xsk->fd, SOL_SOCKET, SO_BUSY_POLL_BUDGET, &budget,
+                      sizeof budget)) {
+        return errno;
+    }
+    return 0;
+}
+
+/* Returns true if the kernel has busy polling on for 'xsk''s socket, as
+ * afzc_xsk_set_busy_poll() sets it.  (The kernel does not report the
+ * budget back.) */
+bool
+afzc_xsk_busy_polls(const struct afzc_xsk *xsk)
+{
+    int prefer = 0, usecs = 0;
+    socklen_t len = sizeof prefer;
+
+    if (getsockopt(xsk->fd, SOL_SOCKET, SO_PREFER_BUSY_POLL, &prefer, &len)) {
+        return false;
+    }
+    len = sizeof usecs;
+    if (getsockopt(xsk->fd, SOL_SOCKET, SO_BUSY_POLL, &usecs, &len)) {
+        return false;
+    }
+    return prefer && usecs > 0;
 }
 
 /* Returns the socket's file descriptor, for the XSKMAP. */

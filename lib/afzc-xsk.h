@@ -72,6 +72,8 @@ int afzc_xsk_open(struct afzc_umem *, int ifindex, uint32_t queue,
                   char **errp);
 void afzc_xsk_close(struct afzc_xsk *);
 int afzc_xsk_fd(const struct afzc_xsk *);
+int afzc_xsk_set_busy_poll(struct afzc_xsk *, int budget);
+bool afzc_xsk_busy_polls(const struct afzc_xsk *);
 
 int afzc_xsk_recv(struct afzc_xsk *, struct dp_packet_batch *);
 void afzc_xsk_send(struct afzc_xsk *, struct dp_packet_batch *);

@@ -57,6 +57,9 @@ VLOG_DEFINE_THIS_MODULE(netdev_afzc);
 #define AFZC_MAX_FRAME_LEN (AFZC_FRAME_SIZE - XDP_PACKET_HEADROOM)
 #define AFZC_MAX_MTU (AFZC_MAX_FRAME_LEN - ETH_HEADER_LEN - VLAN_HEADER_LEN)
 
+/* Largest options:busy-poll: the kernel caps SO_BUSY_POLL_BUDGET there. */
+#define AFZC_MAX_BUSY_POLL 65535
+
 /* A tx queue lock, alone on its cache line. */
 struct afzc_tx_lock {
     PADDED_MEMBERS(CACHE_LINE_SIZE, struct ovs_spin lock;);
@@ -72,9 +75,13 @@ struct netdev_afzc {
     int requested_n_rxq;
     enum afzc_xdp_mode requested_mode;
     bool requested_need_wakeup;
+    int requested_start_qid;
+    int requested_busy_poll;
 
     /* Set by reconfigure; stable while PMD threads run. */
     int n_rxq;
+    int start_qid;                  /* Device queue of socket 0. */
+    int busy_poll;                  /* Busy-poll budget, 0 if off. */
     enum afzc_xdp_mode mode;        /* As requested. */
     enum afzc_xdp_mode mode_in_use; /* What actually runs. */
     bool use_need_wakeup;
@@ -329,7 +336,7 @@ netdev_afzc_teardown(struct netdev_afzc *dev)
 {
     for (int i = 0; i < dev->n_rxq; i++) {
         if (dev->xsks[i]) {
-            afzc_xdp_clear_xsk(dev->xdp, i);
+            afzc_xdp_clear_xsk(dev->xdp, dev->start_qid + i);
         }
     }
     afzc_xdp_detach(dev->xdp);
@@ -391,6 +398,7 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
     enum afzc_xdp_mode mode = AFZC_MODE_BEST_EFFORT;
     const struct smap_node *node;
     bool need_wakeup = true;
+    int start_qid = 0, busy_poll = 0;
     bool configured;
     int n_rxq = 1;
     int n_more, error;
@@ -421,12 +429,34 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
                                   "true or false", name, node->value);
                 return EINVAL;
             }
+        } else if (!strcmp(node->key, "start-qid")) {
+            if (!str_to_int(node->value, 10, &start_qid)
+                || start_qid < 0 || start_qid >= AFZC_MAX_QUEUES) {
+                *errp = xasprintf("%s: options:start-qid=%s is not a number "
+                                  "between 0 and %d", name, node->value,
+                                  AFZC_MAX_QUEUES - 1);
+                return EINVAL;
+            }
+        } else if (!strcmp(node->key, "busy-poll")) {
+            if (!str_to_int(node->value, 10, &busy_poll)
+                || busy_poll < 0 || busy_poll > AFZC_MAX_BUSY_POLL) {
+                *errp = xasprintf("%s: options:busy-poll=%s is not a number "
+                                  "between 0 (off) and %d", name,
+                                  node->value, AFZC_MAX_BUSY_POLL);
+                return EINVAL;
+            }
         } else {
             *errp = xasprintf("%s: unknown option '%s' (afzc ports take "
-                              "n_rxq, xdp-mode and use-need-wakeup)",
-                              name, node->key);
+                              "n_rxq, start-qid, xdp-mode, use-need-wakeup "
+                              "and busy-poll)", name, node->key);
             return EINVAL;
         }
+    }
+    if (start_qid + n_rxq > AFZC_MAX_QUEUES) {
+        *errp = xasprintf("%s: options:start-qid=%d with n_rxq=%d goes past "
+                          "queue %d, the last afzc can use", name, start_qid,
+                          n_rxq, AFZC_MAX_QUEUES - 1);
+        return EINVAL;
     }
 
     /* Checks of the device for a port that is not running yet.  They run
@@ -449,6 +479,13 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
             *errp = xasprintf("%s: options:n_rxq=%d exceeds the %d rx "
                               "queue%s of the device", name, n_rxq,
                               n_dev_rxq, n_dev_rxq == 1 ? "" : "s");
+            return EINVAL;
+        }
+        if (n_dev_rxq && start_qid + n_rxq > n_dev_rxq) {
+            *errp = xasprintf("%s: options:start-qid=%d with n_rxq=%d needs "
+                              "rx queues %d to %d, but the device has %d",
+                              name, start_qid, n_rxq, start_qid,
+                              start_qid + n_rxq - 1, n_dev_rxq);
             return EINVAL;
         }
         if (!afzc_xdp_query(ifindex, &prog_id, &ours) && prog_id && !ours) {
@@ -500,10 +537,14 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
 
     ovs_mutex_lock(&dev->lx.mutex);
     if (n_rxq != dev->requested_n_rxq || mode != dev->requested_mode
-        || need_wakeup != dev->requested_need_wakeup || !dev->configured) {
+        || need_wakeup != dev->requested_need_wakeup
+        || start_qid != dev->requested_start_qid
+        || busy_poll != dev->requested_busy_poll || !dev->configured) {
         dev->requested_n_rxq = n_rxq;
         dev->requested_mode = mode;
         dev->requested_need_wakeup = need_wakeup;
+        dev->requested_start_qid = start_qid;
+        dev->requested_busy_poll = busy_poll;
         netdev_request_reconfigure(netdev);
     }
     ovs_mutex_unlock(&dev->lx.mutex);
@@ -521,6 +562,12 @@ netdev_afzc_get_config(const struct netdev *netdev, struct smap *args)
     smap_add(args, "xdp-mode", afzc_xdp_mode_name(dev->requested_mode));
     smap_add(args, "use-need-wakeup",
              dev->requested_need_wakeup ? "true" : "false");
+    if (dev->requested_start_qid) {
+        smap_add_format(args, "start-qid", "%d", dev->requested_start_qid);
+    }
+    if (dev->requested_busy_poll) {
+        smap_add_format(args, "busy-poll", "%d", dev->requested_busy_poll);
+    }
     ovs_mutex_unlock(&dev->lx.mutex);
     return 0;
 }
@@ -535,6 +582,7 @@ netdev_afzc_setup(struct netdev_afzc *dev, enum afzc_xdp_mode mode,
     bool native = mode != AFZC_MODE_GENERIC;
     bool zerocopy = mode == AFZC_MODE_NATIVE_ZC;
     const char *name = netdev_get_name(&dev->lx.up);
+    int start_qid = dev->requested_start_qid;
     int n_rxq = dev->requested_n_rxq;
     int error;
 
@@ -546,6 +594,8 @@ netdev_afzc_setup(struct netdev_afzc *dev, enum afzc_xdp_mode mode,
     if (error) {
         return error;
     }
+    afzc_xdp_set_queues(dev->xdp, start_qid, n_rxq);
+    dev->start_qid = start_qid;
 
     dev->xsks = xcalloc(n_rxq, sizeof *dev->xsks);
     dev->tx_locks = xmalloc_cacheline(n_rxq * sizeof *dev->tx_locks);
@@ -556,14 +606,25 @@ netdev_afzc_setup(struct netdev_afzc *dev, enum afzc_xdp_mode mode,
     for (int i = 0; i < n_rxq; i++) {
         char *msg = NULL;
 
-        error = afzc_xsk_open(dev->umem, dev->ifindex, i, zerocopy,
+        int qid = start_qid + i;
+
+        error = afzc_xsk_open(dev->umem, dev->ifindex, qid, zerocopy,
                               dev->requested_need_wakeup, &dev->xsks[i],
                               &msg);
+        if (!error && dev->requested_busy_poll) {
+            error = afzc_xsk_set_busy_poll(dev->xsks[i],
+                                           dev->requested_busy_poll);
+            if (error) {
+                msg = xasprintf("cannot turn on busy polling on queue %d "
+                                "(%s)", qid, ovs_strerror(error));
+            }
+        }
         if (!error) {
-            error = afzc_xdp_set_xsk(dev->xdp, i, afzc_xsk_fd(dev->xsks[i]));
+            error = afzc_xdp_set_xsk(dev->xdp, qid,
+                                     afzc_xsk_fd(dev->xsks[i]));
             if (error) {
                 msg = xasprintf("cannot add queue %d's socket to the XSKMAP "
-                                "(%s)", i, ovs_strerror(error));
+                                "(%s)", qid, ovs_strerror(error));
             }
         }
         if (error) {
@@ -589,6 +650,8 @@ netdev_afzc_reconfigure(struct netdev *netdev)
     ovs_mutex_lock(&dev->lx.mutex);
     if (dev->configured && !dev->vanished
         && dev->n_rxq == dev->requested_n_rxq
+        && dev->start_qid == dev->requested_start_qid
+        && dev->busy_poll == dev->requested_busy_poll
         && dev->mode == dev->requested_mode
         && dev->use_need_wakeup == dev->requested_need_wakeup) {
         goto out;
@@ -646,6 +709,7 @@ netdev_afzc_reconfigure(struct netdev *netdev)
     dev->mode = dev->requested_mode;
     dev->mode_in_use = mode;
     dev->use_need_wakeup = dev->requested_need_wakeup;
+    dev->busy_poll = dev->requested_busy_poll;
     dev->configured = true;
     netdev->n_rxq = dev->n_rxq;
     netdev->n_txq = dev->n_rxq;
@@ -682,6 +746,13 @@ netdev_afzc_get_status(const struct netdev *netdev, struct smap *smap)
                         afzc_xdp_prog_id(dev->xdp));
         smap_add(smap, "use_need_wakeup",
                  dev->use_need_wakeup ? "true" : "false");
+        smap_add_format(smap, "start_qid", "%d", dev->start_qid);
+        if (dev->n_rxq) {
+            /* The budget set, if the socket says busy polling is on. */
+            smap_add_format(smap, "busy_poll", "%d",
+                            (afzc_xsk_busy_polls(dev->xsks[0])
+                             ? dev->busy_poll : 0));
+        }
     }
     ovs_mutex_unlock(&dev->lx.mutex);
     return 0;
@@ -824,7 +895,7 @@ afzc_queue_counters(const struct netdev_afzc *dev, int q,
     afzc_xsk_get_stats(dev->xsks[q], &xs);
     afzc_xsk_get_counts(dev->xsks[q], &fc);
     ks_ok = !afzc_xsk_get_kstats(dev->xsks[q], &ks);
-    qs_ok = !afzc_xdp_get_qstats(dev->xdp, q, &qs);
+    qs_ok = !afzc_xdp_get_qstats(dev->xdp, dev->start_qid + q, &qs);
 
     afzc_counter_add(c, &n, "rx_packets", xs.rx_packets, true, false);
     afzc_counter_add(c, &n, "rx_bytes", xs.rx_bytes, true, false);
@@ -947,6 +1018,8 @@ netdev_afzc_show(const struct netdev *netdev, struct ds *out,
         json_object_put(port, "xdp_prog_id",
                         json_integer_create(afzc_xdp_prog_id(dev->xdp)));
         json_object_put(port, "n_rxq", json_integer_create(dev->n_rxq));
+        json_object_put(port, "start_qid",
+                        json_integer_create(dev->start_qid));
         json_object_put(port, "offloaded_flows",
                         json_integer_create(afzc_xdp_n_flows(dev->xdp)));
         json_object_put(port, "offload_masks",
@@ -956,10 +1029,11 @@ netdev_afzc_show(const struct netdev *netdev, struct ds *out,
     } else {
         ds_put_format(out, "  configured: true\n  ifindex: %d\n"
                       "  xdp_mode: %s\n  xdp_prog_id: %"PRIu32"\n"
-                      "  n_rxq: %d\n  offloaded_flows: %"PRIuSIZE"\n"
+                      "  n_rxq: %d\n  start_qid: %d\n"
+                      "  offloaded_flows: %"PRIuSIZE"\n"
                       "  offload_masks: %"PRIuSIZE"\n", dev->ifindex,
                       afzc_xdp_mode_name(dev->mode_in_use),
-                      afzc_xdp_prog_id(dev->xdp), dev->n_rxq,
+                      afzc_xdp_prog_id(dev->xdp), dev->n_rxq, dev->start_qid,
                       afzc_xdp_n_flows(dev->xdp),
                       afzc_xdp_n_masks(dev->xdp));
     }
