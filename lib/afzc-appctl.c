@@ -39,7 +39,8 @@ afzc_appctl_get_ports(const char *name, struct netdev ***devicesp)
     struct netdev **out;
     size_t n = 0;
 
-    netdev_get_devices(netdev_afzc_get_class(), &devices);
+    netdev_get_devices(netdev_afzc_get_class(false), &devices);
+    netdev_get_devices(netdev_afzc_get_class(true), &devices);
     sorted = shash_sort(&devices);
     out = xmalloc((shash_count(&devices) + 1) * sizeof *out);
     for (size_t i = 0; i < shash_count(&devices); i++) {

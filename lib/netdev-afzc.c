@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <net/if.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -56,6 +57,10 @@ VLOG_DEFINE_THIS_MODULE(netdev_afzc);
  * largest MTU that leaves room for an Ethernet header and one VLAN tag. */
 #define AFZC_MAX_FRAME_LEN (AFZC_FRAME_SIZE - XDP_PACKET_HEADROOM)
 #define AFZC_MAX_MTU (AFZC_MAX_FRAME_LEN - ETH_HEADER_LEN - VLAN_HEADER_LEN)
+
+/* How often the main thread reaps an afzc-nonpmd port's transmit
+ * completions while some are outstanding, in milliseconds. */
+#define AFZC_NONPMD_REAP_MS 100
 
 /* Largest options:busy-poll: the kernel caps SO_BUSY_POLL_BUDGET there. */
 #define AFZC_MAX_BUSY_POLL 65535
@@ -101,7 +106,10 @@ struct netdev_rxq_afzc {
     struct netdev_rxq up;
 };
 
+/* The two afzc classes: "afzc", polled by PMD threads, and "afzc-nonpmd",
+ * polled by the main thread when its sockets have packets. */
 static struct netdev_class netdev_afzc_class;
+static struct netdev_class netdev_afzc_nonpmd_class;
 
 static const char *const afzc_mode_names[] = {
     [AFZC_MODE_BEST_EFFORT] = "best-effort",
@@ -121,14 +129,16 @@ afzc_xdp_mode_name(enum afzc_xdp_mode mode)
 bool
 netdev_afzc_is_afzc(const struct netdev *netdev)
 {
-    return netdev_get_class(netdev) == &netdev_afzc_class;
+    const struct netdev_class *class = netdev_get_class(netdev);
+
+    return class == &netdev_afzc_class || class == &netdev_afzc_nonpmd_class;
 }
 
-/* Returns the afzc netdev class. */
+/* Returns the afzc netdev class, or the afzc-nonpmd one if 'nonpmd'. */
 const struct netdev_class *
-netdev_afzc_get_class(void)
+netdev_afzc_get_class(bool nonpmd)
 {
-    return &netdev_afzc_class;
+    return nonpmd ? &netdev_afzc_nonpmd_class : &netdev_afzc_class;
 }
 
 /* Returns the afzc port that 'netdev' is. */
@@ -1251,11 +1261,34 @@ netdev_afzc_wait(const struct netdev_class *class)
     poll_timer_wait_until(next_check);
 }
 
-/* Registers the afzc netdev class with Open vSwitch.  Returns 0 or a
+/* netdev class: arranges for the main thread to wake up when the socket of
+ * an afzc-nonpmd rx queue has packets, or needs to be kicked to take more
+ * from the fill ring. */
+static void
+netdev_afzc_rxq_wait(struct netdev_rxq *rxq)
+{
+    struct netdev_afzc *dev = netdev_afzc_cast(rxq->netdev);
+    int qid = rxq->queue_id;
+
+    if (dev->configured && qid < dev->n_rxq) {
+        struct afzc_xsk *xsk = dev->xsks[qid];
+
+        poll_fd_wait(afzc_xsk_fd(xsk), POLLIN);
+        if (afzc_xsk_tx_outstanding(xsk)) {
+            /* Completions to reap: look again soon, as a PMD thread's idle
+             * polls would. */
+            poll_timer_wait(AFZC_NONPMD_REAP_MS);
+        }
+    }
+}
+
+/* Registers the afzc netdev classes with Open vSwitch.  Returns 0 or a
  * positive errno value. */
 int
 netdev_afzc_register(void)
 {
+    int error;
+
     /* Start from Open vSwitch's class for Linux devices, whose functions
      * work on our ports because a netdev_afzc is a netdev_linux, then
      * replace what AF_XDP does differently. */
@@ -1286,5 +1319,14 @@ netdev_afzc_register(void)
     netdev_afzc_class.rxq_wait = NULL;
     netdev_afzc_class.rxq_drain = NULL;
     netdev_afzc_class.get_block_id = NULL;
-    return netdev_register_provider(&netdev_afzc_class);
+
+    /* The same port, polled by the main thread: no PMD thread spins on it,
+     * and its sockets wake the main thread through their descriptors. */
+    netdev_afzc_nonpmd_class = netdev_afzc_class;
+    netdev_afzc_nonpmd_class.type = "afzc-nonpmd";
+    netdev_afzc_nonpmd_class.is_pmd = false;
+    netdev_afzc_nonpmd_class.rxq_wait = netdev_afzc_rxq_wait;
+
+    error = netdev_register_provider(&netdev_afzc_class);
+    return error ? error : netdev_register_provider(&netdev_afzc_nonpmd_class);
 }

@@ -40,7 +40,7 @@ enum afzc_xdp_mode {
 int netdev_afzc_register(void);
 void netdev_afzc_main_init(void);
 bool netdev_afzc_is_afzc(const struct netdev *);
-const struct netdev_class *netdev_afzc_get_class(void);
+const struct netdev_class *netdev_afzc_get_class(bool nonpmd);
 void netdev_afzc_show(const struct netdev *, struct ds *, struct json *);
 void netdev_afzc_clear_stats(const struct netdev *);
 size_t netdev_afzc_get_fill_targets(const struct netdev *, uint32_t **);
