@@ -83,6 +83,13 @@
 #ifndef AF_XDP
 #define AF_XDP 44
 #endif
+/* Busy polling of AF_XDP sockets, Linux 5.11. */
+#ifndef SO_PREFER_BUSY_POLL
+#define SO_PREFER_BUSY_POLL 69
+#endif
+#ifndef SO_BUSY_POLL_BUDGET
+#define SO_BUSY_POLL_BUDGET 70
+#endif
 
 /* One mmap()ed ring of an AF_XDP socket, producer or consumer side. */
 struct afzc_ring {

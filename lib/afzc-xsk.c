@@ -42,14 +42,6 @@ VLOG_DEFINE_THIS_MODULE(afzc_xsk);
 /* How long one busy poll may spin, in microseconds (SO_BUSY_POLL). */
 #define AFZC_XSK_BUSY_POLL_USECS 20
 
-/* Older C libraries lack the busy-polling socket options. */
-#ifndef SO_PREFER_BUSY_POLL
-#define SO_PREFER_BUSY_POLL 69
-#endif
-#ifndef SO_BUSY_POLL_BUDGET
-#define SO_BUSY_POLL_BUDGET 70
-#endif
-
 /* Where the kernel puts received data in a frame, and where copied packets
  * are put for transmission: after the XDP headroom, like received ones. */
 #define AFZC_TX_OFFSET XDP_PACKET_HEADROOM

@@ -60,13 +60,6 @@
 #include "afzc-bench.skel.h"
 #include "afzc-ring.h"
 
-#ifndef SO_PREFER_BUSY_POLL
-#define SO_PREFER_BUSY_POLL 69
-#endif
-#ifndef SO_BUSY_POLL_BUDGET
-#define SO_BUSY_POLL_BUDGET 70
-#endif
-
 /* Slots of the bench_counts map, as in kernel/afzc-bench.bpf.c. */
 enum {
     BENCH_PACKETS,
