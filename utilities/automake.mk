@@ -6,9 +6,12 @@
 #   utilities/afzc-sandbox.sh   a private OVS with two afzc ports, traffic
 #                               between two namespaces, counters, teardown.
 #   utilities/afzc-test.sh      make check and make check-afzc.
+#   utilities/afzc-memory.sh    ovs-vswitchd's memory with N afzc or afxdp
+#                               ports.
 
 dist_noinst_SCRIPTS = \
 	utilities/afzc-build.sh \
 	utilities/afzc-lib.sh \
+	utilities/afzc-memory.sh \
 	utilities/afzc-sandbox.sh \
 	utilities/afzc-test.sh
