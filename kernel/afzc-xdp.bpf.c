@@ -19,6 +19,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
+#include "afzc-hook.h"
 #include "afzc-xdp-common.h"
 
 /* Rx queue index -> AF_XDP socket of that queue. */
@@ -118,6 +119,10 @@ volatile __u32 afzc_flow_gen;
  * above. */
 volatile __u32 afzc_qid_first;
 volatile __u32 afzc_qid_count;
+
+/* Nonzero while the port has an XDP hook (options:xdp-hook) in slot
+ * AFZC_HOOK_SLOT of 'afzc_hook_progs' (see afzc-hook.h). */
+volatile __u32 afzc_hook_on;
 
 /* Scratch space for the lookup key, too big for the BPF stack together with
  * the parsed key. */
@@ -639,18 +644,13 @@ to_user:
     return action;
 }
 
-SEC("xdp")
-int
-afzc_xdp_prog(struct xdp_md *ctx)
+/* Switches the frame of 'ctx', on one of the port's queues. */
+static __always_inline int
+afzc_xdp_switch(struct xdp_md *ctx)
 {
     void *data = (void *) (long) ctx->data;
     void *end = (void *) (long) ctx->data_end;
     struct afzc_emc_entry *e = NULL;
-
-    if (ctx->rx_queue_index - afzc_qid_first >= afzc_qid_count) {
-        afzc_count(ctx->rx_queue_index, AFZC_XDP_PASSED);
-        return XDP_PASS;
-    }
 
     /* The fast path: an untagged IPv4 frame of a flow whose only action
      * is an output, found in the cache.  A frame found there with other
@@ -663,6 +663,33 @@ afzc_xdp_prog(struct xdp_md *ctx)
         }
     }
     return afzc_xdp_slow(ctx, e);
+}
+
+/* The port's program: frames of other queues go to Linux; the others go to
+ * the port's hook first, if it has one, and are switched. */
+SEC("xdp")
+int
+afzc_xdp_prog(struct xdp_md *ctx)
+{
+    if (ctx->rx_queue_index - afzc_qid_first >= afzc_qid_count) {
+        afzc_count(ctx->rx_queue_index, AFZC_XDP_PASSED);
+        return XDP_PASS;
+    }
+    if (afzc_hook_on) {
+        /* Does not return while the hook is in its slot. */
+        bpf_tail_call(ctx, &afzc_hook_progs, AFZC_HOOK_SLOT);
+    }
+    return afzc_xdp_switch(ctx);
+}
+
+/* Where a hook's afzc_hook_continue() goes on: slot
+ * AFZC_HOOK_CONTINUE_SLOT of 'afzc_hook_progs'. */
+SEC("xdp")
+int
+afzc_xdp_cont(struct xdp_md *ctx)
+{
+    afzc_hook_count(ctx, AFZC_HOOK_CONTINUED);
+    return afzc_xdp_switch(ctx);
 }
 
 char _license[] SEC("license") = "GPL";

@@ -60,6 +60,7 @@ struct afzc_xdp {
     int ifindex;
     uint32_t flags;             /* XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE. */
     uint32_t prog_id;
+    struct bpf_object *hook;    /* options:xdp-hook, or NULL. */
 
     /* Offloaded flows.  The caller serializes access. */
     struct hmap flows;
@@ -80,6 +81,7 @@ static struct ovs_list afzc_xdps OVS_GUARDED_BY(afzc_xdps_mutex)
 static int afzc_emc_fd OVS_GUARDED_BY(afzc_xdps_mutex) = -1;
 
 static uint32_t afzc_xdp_next_gen(void);
+static void *afzc_xdp_percpu_buf(size_t size, int *n_cpusp);
 
 /* Opens and loads a new instance of the program and its maps, with the
  * process's exact-match cache.  Returns the skeleton, or NULL with errno
@@ -301,6 +303,7 @@ afzc_xdp_detach(struct afzc_xdp *xdp)
      * attached; a device that is gone already has nothing to detach. */
     bpf_xdp_attach(xdp->ifindex, -1, XDP_FLAGS_REPLACE | xdp->flags, &opts);
     afzc_xdp_unload(xdp->skel);
+    bpf_object__close(xdp->hook);
     struct afzc_xdp_flow *flow;
     HMAP_FOR_EACH_POP (flow, node, &xdp->flows) {
         free(flow);
@@ -328,6 +331,169 @@ afzc_xdp_set_queues(struct afzc_xdp *xdp, uint32_t first, uint32_t n)
     __atomic_store_n(&xdp->skel->bss->afzc_qid_first, first,
                      __ATOMIC_RELAXED);
     __atomic_store_n(&xdp->skel->bss->afzc_qid_count, n, __ATOMIC_RELEASE);
+}
+
+/* Opens the BPF object 'file' as an XDP hook (see kernel/afzc-hook.h):
+ * checks that it holds exactly one program, of type XDP, which it stores in
+ * '*progp', and that the maps it shares with the port's program are
+ * declared as afzc declares them.  Returns the object, or NULL with a
+ * message in '*errp'. */
+static struct bpf_object *
+afzc_xdp_open_hook(const char *file, struct bpf_program **progp,
+                   char **errp)
+{
+    struct bpf_program *prog, *found = NULL;
+    struct bpf_object *obj;
+    struct bpf_map *map;
+    int n = 0;
+
+    obj = bpf_object__open_file(file, NULL);
+    if (!obj) {
+        *errp = xasprintf("xdp-hook %s: cannot open it as a BPF object (%s)",
+                          file, ovs_strerror(errno));
+        return NULL;
+    }
+    bpf_object__for_each_program (prog, obj) {
+        found = prog;
+        n++;
+    }
+    if (n != 1 || bpf_program__type(found) != BPF_PROG_TYPE_XDP) {
+        *errp = xasprintf("xdp-hook %s: must hold exactly one XDP program "
+                          "(SEC(\"xdp\")), not %d program%s%s", file, n,
+                          n == 1 ? "" : "s",
+                          n == 1 ? " of another type" : "");
+        bpf_object__close(obj);
+        return NULL;
+    }
+    bpf_object__for_each_map (map, obj) {
+        const char *name = bpf_map__name(map);
+        enum bpf_map_type type = (!strcmp(name, "afzc_hook_progs")
+                                  ? BPF_MAP_TYPE_PROG_ARRAY
+                                  : !strcmp(name, "afzc_hook_counts")
+                                  ? BPF_MAP_TYPE_PERCPU_ARRAY
+                                  : BPF_MAP_TYPE_UNSPEC);
+
+        if (type != BPF_MAP_TYPE_UNSPEC && bpf_map__type(map) != type) {
+            *errp = xasprintf("xdp-hook %s: map %s is not declared as in "
+                              "afzc-hook.h", file, name);
+            bpf_object__close(obj);
+            return NULL;
+        }
+    }
+    *progp = found;
+    return obj;
+}
+
+/* Checks that the BPF object 'file' can be an XDP hook: that it opens,
+ * holds one XDP program and that the kernel accepts it.  Loads it once, on
+ * its own, and unloads it.  Returns 0 or a positive errno value, with a
+ * message in '*errp'. */
+int
+afzc_xdp_check_hook(const char *file, char **errp)
+{
+    struct bpf_program *prog;
+    struct bpf_object *obj;
+    int error;
+
+    obj = afzc_xdp_open_hook(file, &prog, errp);
+    if (!obj) {
+        return EINVAL;
+    }
+    error = -bpf_object__load(obj);
+    if (error) {
+        *errp = xasprintf("xdp-hook %s: the kernel refused it (%s; the "
+                          "verifier's log is in the debug log of module "
+                          "afzc_xdp)", file, ovs_strerror(error));
+    }
+    bpf_object__close(obj);
+    return error;
+}
+
+/* Loads the XDP hook in 'file', with the maps it shares with the port's
+ * program replaced by those of 'xdp', and makes 'xdp' run it first on every
+ * frame of the port's queues.  Returns 0 or a positive errno value, with a
+ * message in '*errp'; 'xdp' then runs without a hook. */
+int
+afzc_xdp_set_hook(struct afzc_xdp *xdp, const char *file, char **errp)
+{
+    struct afzc_xdp_skel *skel = xdp->skel;
+    int progs_fd = bpf_map__fd(skel->maps.afzc_hook_progs);
+    struct bpf_program *prog;
+    struct bpf_object *obj;
+    struct bpf_map *map;
+    uint32_t slot;
+    int fd, error = 0;
+
+    obj = afzc_xdp_open_hook(file, &prog, errp);
+    if (!obj) {
+        return EINVAL;
+    }
+    bpf_object__for_each_map (map, obj) {
+        if (!strcmp(bpf_map__name(map), "afzc_hook_progs")) {
+            error = -bpf_map__reuse_fd(map, progs_fd);
+        } else if (!strcmp(bpf_map__name(map), "afzc_hook_counts")) {
+            error = -bpf_map__reuse_fd(
+                map, bpf_map__fd(skel->maps.afzc_hook_counts));
+        }
+        if (error) {
+            break;
+        }
+    }
+    error = error ? error : -bpf_object__load(obj);
+    if (error) {
+        *errp = xasprintf("xdp-hook %s: cannot load it with the port's maps "
+                          "(%s)", file, ovs_strerror(error));
+        bpf_object__close(obj);
+        return error;
+    }
+
+    slot = AFZC_HOOK_CONTINUE_SLOT;
+    fd = bpf_program__fd(skel->progs.afzc_xdp_cont);
+    error = bpf_map_update_elem(progs_fd, &slot, &fd, BPF_ANY) ? errno : 0;
+    if (!error) {
+        slot = AFZC_HOOK_SLOT;
+        fd = bpf_program__fd(prog);
+        error = bpf_map_update_elem(progs_fd, &slot, &fd, BPF_ANY)
+                ? errno : 0;
+    }
+    if (error) {
+        *errp = xasprintf("xdp-hook %s: cannot chain it to the port's "
+                          "program (%s)", file, ovs_strerror(error));
+        bpf_object__close(obj);
+        return error;
+    }
+    __atomic_store_n(&skel->bss->afzc_hook_on, 1, __ATOMIC_RELEASE);
+    xdp->hook = obj;
+    return 0;
+}
+
+/* Stores in 'n' what the XDP hook of 'xdp' did with the frames of rx queue
+ * 'queue': AFZC_HOOK_N_OUTCOMES counters, summed over the CPUs.  Returns 0
+ * or a positive errno value. */
+int
+afzc_xdp_get_hook_stats(const struct afzc_xdp *xdp, uint32_t queue,
+                        uint64_t n[AFZC_HOOK_N_OUTCOMES])
+{
+    struct afzc_hook_counters *percpu;
+    int n_cpus, error = 0;
+
+    memset(n, 0, AFZC_HOOK_N_OUTCOMES * sizeof *n);
+    percpu = afzc_xdp_percpu_buf(sizeof *percpu, &n_cpus);
+    if (!percpu) {
+        return EINVAL;
+    }
+    if (bpf_map_lookup_elem(bpf_map__fd(xdp->skel->maps.afzc_hook_counts),
+                            &queue, percpu)) {
+        error = errno;
+    } else {
+        for (int cpu = 0; cpu < n_cpus; cpu++) {
+            for (int i = 0; i < AFZC_HOOK_N_OUTCOMES; i++) {
+                n[i] += percpu[cpu].n[i];
+            }
+        }
+    }
+    free(percpu);
+    return error;
 }
 
 /* Stops directing the frames of rx queue 'queue' to a socket. */

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "afzc-hook.h"
 #include "afzc-xdp-common.h"
 #include "openvswitch/types.h"
 
@@ -40,6 +41,10 @@ void afzc_xdp_init(void);
 int afzc_xdp_attach(const char *devname, int ifindex, bool native,
                     struct afzc_xdp **, char **errp);
 void afzc_xdp_detach(struct afzc_xdp *);
+int afzc_xdp_check_hook(const char *file, char **errp);
+int afzc_xdp_set_hook(struct afzc_xdp *, const char *file, char **errp);
+int afzc_xdp_get_hook_stats(const struct afzc_xdp *, uint32_t queue,
+                            uint64_t n[AFZC_HOOK_N_OUTCOMES]);
 void afzc_xdp_set_queues(struct afzc_xdp *, uint32_t first, uint32_t n);
 int afzc_xdp_set_xsk(struct afzc_xdp *, uint32_t queue, int xsk_fd);
 void afzc_xdp_clear_xsk(struct afzc_xdp *, uint32_t queue);

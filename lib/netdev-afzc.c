@@ -82,11 +82,13 @@ struct netdev_afzc {
     bool requested_need_wakeup;
     int requested_start_qid;
     int requested_busy_poll;
+    char *requested_hook;           /* options:xdp-hook, or NULL. */
 
     /* Set by reconfigure; stable while PMD threads run. */
     int n_rxq;
     int start_qid;                  /* Device queue of socket 0. */
     int busy_poll;                  /* Busy-poll budget, 0 if off. */
+    char *hook;                     /* XDP hook file in use, or NULL. */
     enum afzc_xdp_mode mode;        /* As requested. */
     enum afzc_xdp_mode mode_in_use; /* What actually runs. */
     bool use_need_wakeup;
@@ -365,6 +367,8 @@ netdev_afzc_teardown(struct netdev_afzc *dev)
         afzc_umem_unref(dev->umem);
         dev->umem = NULL;
     }
+    free(dev->hook);
+    dev->hook = NULL;
     dev->n_rxq = 0;
     dev->configured = false;
     dev->vanished = false;
@@ -378,6 +382,8 @@ netdev_afzc_destruct(struct netdev *netdev)
 
     ovs_mutex_lock(&dev->lx.mutex);
     netdev_afzc_teardown(dev);
+    free(dev->requested_hook);
+    dev->requested_hook = NULL;
     ovs_mutex_unlock(&dev->lx.mutex);
     netdev_linux_class.destruct(netdev);
 }
@@ -409,6 +415,7 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
     const struct smap_node *node;
     bool need_wakeup = true;
     int start_qid = 0, busy_poll = 0;
+    const char *hook = NULL;
     bool configured;
     int n_rxq = 1;
     int n_more, error;
@@ -455,10 +462,12 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
                                   node->value, AFZC_MAX_BUSY_POLL);
                 return EINVAL;
             }
+        } else if (!strcmp(node->key, "xdp-hook")) {
+            hook = node->value[0] ? node->value : NULL;
         } else {
             *errp = xasprintf("%s: unknown option '%s' (afzc ports take "
-                              "n_rxq, start-qid, xdp-mode, use-need-wakeup "
-                              "and busy-poll)", name, node->key);
+                              "n_rxq, start-qid, xdp-mode, use-need-wakeup, "
+                              "busy-poll and xdp-hook)", name, node->key);
             return EINVAL;
         }
     }
@@ -512,6 +521,19 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
         }
     }
 
+    /* A hook that is not there, of the wrong type, or that the kernel
+     * refuses, is refused here, before the port is touched. */
+    if (hook) {
+        char *msg;
+
+        error = afzc_xdp_check_hook(hook, &msg);
+        if (error) {
+            *errp = xasprintf("%s: %s", name, msg);
+            free(msg);
+            return error;
+        }
+    }
+
     /* Every queue needs its share of the shared UMEM's fill budget. */
     ovs_mutex_lock(&dev->lx.mutex);
     n_more = n_rxq - (dev->configured ? dev->n_rxq : 0);
@@ -549,7 +571,11 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
     if (n_rxq != dev->requested_n_rxq || mode != dev->requested_mode
         || need_wakeup != dev->requested_need_wakeup
         || start_qid != dev->requested_start_qid
-        || busy_poll != dev->requested_busy_poll || !dev->configured) {
+        || busy_poll != dev->requested_busy_poll
+        || !nullable_string_is_equal(hook, dev->requested_hook)
+        || !dev->configured) {
+        free(dev->requested_hook);
+        dev->requested_hook = nullable_xstrdup(hook);
         dev->requested_n_rxq = n_rxq;
         dev->requested_mode = mode;
         dev->requested_need_wakeup = need_wakeup;
@@ -577,6 +603,9 @@ netdev_afzc_get_config(const struct netdev *netdev, struct smap *args)
     }
     if (dev->requested_busy_poll) {
         smap_add_format(args, "busy-poll", "%d", dev->requested_busy_poll);
+    }
+    if (dev->requested_hook) {
+        smap_add(args, "xdp-hook", dev->requested_hook);
     }
     ovs_mutex_unlock(&dev->lx.mutex);
     return 0;
@@ -606,6 +635,12 @@ netdev_afzc_setup(struct netdev_afzc *dev, enum afzc_xdp_mode mode,
     }
     afzc_xdp_set_queues(dev->xdp, start_qid, n_rxq);
     dev->start_qid = start_qid;
+    if (dev->requested_hook) {
+        error = afzc_xdp_set_hook(dev->xdp, dev->requested_hook, errp);
+        if (error) {
+            return error;
+        }
+    }
 
     dev->xsks = xcalloc(n_rxq, sizeof *dev->xsks);
     dev->tx_locks = xmalloc_cacheline(n_rxq * sizeof *dev->tx_locks);
@@ -662,6 +697,7 @@ netdev_afzc_reconfigure(struct netdev *netdev)
         && dev->n_rxq == dev->requested_n_rxq
         && dev->start_qid == dev->requested_start_qid
         && dev->busy_poll == dev->requested_busy_poll
+        && nullable_string_is_equal(dev->hook, dev->requested_hook)
         && dev->mode == dev->requested_mode
         && dev->use_need_wakeup == dev->requested_need_wakeup) {
         goto out;
@@ -720,6 +756,8 @@ netdev_afzc_reconfigure(struct netdev *netdev)
     dev->mode_in_use = mode;
     dev->use_need_wakeup = dev->requested_need_wakeup;
     dev->busy_poll = dev->requested_busy_poll;
+    free(dev->hook);
+    dev->hook = nullable_xstrdup(dev->requested_hook);
     dev->configured = true;
     netdev->n_rxq = dev->n_rxq;
     netdev->n_txq = dev->n_rxq;
@@ -757,6 +795,9 @@ netdev_afzc_get_status(const struct netdev *netdev, struct smap *smap)
         smap_add(smap, "use_need_wakeup",
                  dev->use_need_wakeup ? "true" : "false");
         smap_add_format(smap, "start_qid", "%d", dev->start_qid);
+        if (dev->hook) {
+            smap_add(smap, "xdp_hook", dev->hook);
+        }
         if (dev->n_rxq) {
             /* The budget set, if the socket says busy polling is on. */
             smap_add_format(smap, "busy_poll", "%d",
@@ -897,8 +938,9 @@ afzc_queue_counters(const struct netdev_afzc *dev, int q,
     struct afzc_frame_counts fc;
     struct afzc_xdp_qstats qs;
     struct afzc_xsk_kstats ks;
+    uint64_t hs[AFZC_HOOK_N_OUTCOMES];
     struct afzc_xsk_stats xs;
-    bool ks_ok, qs_ok;
+    bool ks_ok, qs_ok, hs_ok;
     size_t n = 0;
 
     memset(&fc, 0, sizeof fc);
@@ -945,6 +987,13 @@ afzc_queue_counters(const struct netdev_afzc *dev, int q,
     afzc_counter_add(c, &n, "fill_starved", xs.fill_starved, true, false);
     afzc_counter_add(c, &n, "fill_target",
                      afzc_xsk_fill_target(dev->xsks[q]), true, true);
+    hs_ok = !afzc_xdp_get_hook_stats(dev->xdp, dev->start_qid + q, hs);
+    afzc_counter_add(c, &n, "hook_passed", hs[AFZC_HOOK_PASSED], hs_ok,
+                     false);
+    afzc_counter_add(c, &n, "hook_dropped", hs[AFZC_HOOK_DROPPED], hs_ok,
+                     false);
+    afzc_counter_add(c, &n, "hook_continued", hs[AFZC_HOOK_CONTINUED],
+                     hs_ok, false);
     return n;
 }
 
