@@ -329,6 +329,16 @@ afzc_xdp_clear_xsk(struct afzc_xdp *xdp, uint32_t queue)
     bpf_map_delete_elem(map_fd, &queue);
 }
 
+/* Tells the program of 'xdp' whether the port completes partial checksums
+ * in user space ('on'): if it does, offloaded flows send TCP and UDP frames
+ * whose checksum is partial to user space instead of forwarding them. */
+void
+afzc_xdp_set_csum_fixup(struct afzc_xdp *xdp, bool on)
+{
+    __atomic_store_n(&xdp->skel->bss->afzc_csum_fixup, on ? 1 : 0,
+                     __ATOMIC_RELEASE);
+}
+
 /* Returns the kernel's id of the program 'xdp' attached. */
 uint32_t
 afzc_xdp_prog_id(const struct afzc_xdp *xdp)
@@ -377,6 +387,8 @@ afzc_xdp_get_qstats(const struct afzc_xdp *xdp, uint32_t queue,
             qs->packets[AFZC_XDP_DROPPED] += n[AFZC_XDP_HIT_DROPPED];
             qs->cache_hits += (n[AFZC_XDP_HIT_OFFLOADED]
                                + n[AFZC_XDP_HIT_DROPPED]);
+            qs->packets[AFZC_XDP_TO_USER] += n[AFZC_XDP_CSUM_TO_USER];
+            qs->csum_to_user += n[AFZC_XDP_CSUM_TO_USER];
         }
     }
     free(percpu);

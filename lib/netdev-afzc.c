@@ -30,6 +30,7 @@
 #include <linux/sockios.h>
 
 #include "afzc-appctl.h"
+#include "afzc-csum.h"
 #include "afzc-ring.h"
 #include "afzc-umem.h"
 #include "afzc-xdp.h"
@@ -56,6 +57,28 @@ VLOG_DEFINE_THIS_MODULE(netdev_afzc);
 #define AFZC_MAX_FRAME_LEN (AFZC_FRAME_SIZE - XDP_PACKET_HEADROOM)
 #define AFZC_MAX_MTU (AFZC_MAX_FRAME_LEN - ETH_HEADER_LEN - VLAN_HEADER_LEN)
 
+/* options:rx-csum-fixup. */
+enum afzc_csum_fixup {
+    AFZC_CSUM_FIXUP_AUTO,       /* On for virtual devices (veth). */
+    AFZC_CSUM_FIXUP_ON,
+    AFZC_CSUM_FIXUP_OFF,
+};
+
+static const char *const afzc_csum_fixup_names[] = {
+    [AFZC_CSUM_FIXUP_AUTO] = "auto",
+    [AFZC_CSUM_FIXUP_ON] = "on",
+    [AFZC_CSUM_FIXUP_OFF] = "off",
+};
+
+/* Receive-side counters of one port queue that the socket does not keep,
+ * alone on a cache line: written by the thread that polls the queue, read
+ * by the main thread. */
+struct afzc_rxq_counters {
+    PADDED_MEMBERS(CACHE_LINE_SIZE,
+        uint64_t csum_fixed;    /* Partial checksums completed. */
+    );
+};
+
 /* A tx queue lock, alone on its cache line. */
 struct afzc_tx_lock {
     PADDED_MEMBERS(CACHE_LINE_SIZE, struct ovs_spin lock;);
@@ -71,12 +94,17 @@ struct netdev_afzc {
     int requested_n_rxq;
     enum afzc_xdp_mode requested_mode;
     bool requested_need_wakeup;
+    enum afzc_csum_fixup requested_csum_fixup;
 
     /* Set by reconfigure; stable while PMD threads run. */
     int n_rxq;
     enum afzc_xdp_mode mode;        /* As requested. */
     enum afzc_xdp_mode mode_in_use; /* What actually runs. */
     bool use_need_wakeup;
+    enum afzc_csum_fixup csum_fixup_opt; /* As requested. */
+    bool csum_fixup;                /* Partial checksums are completed. */
+    char *csum_fixup_status;        /* How that was decided, for status. */
+    struct afzc_rxq_counters *rxq_counters; /* 'n_rxq' of them. */
     bool configured;                /* Sockets and program are set up. */
     bool vanished;                  /* The device is gone: reconfigure. */
     int ifindex;
@@ -315,6 +343,7 @@ netdev_afzc_construct(struct netdev *netdev)
     dev->requested_n_rxq = 1;
     dev->requested_mode = AFZC_MODE_BEST_EFFORT;
     dev->requested_need_wakeup = true;
+    dev->requested_csum_fixup = AFZC_CSUM_FIXUP_AUTO;
     dev->n_rxq = 0;
     netdev_request_reconfigure(netdev);
     return 0;
@@ -343,6 +372,11 @@ netdev_afzc_teardown(struct netdev_afzc *dev)
     dev->baselines = NULL;
     free_cacheline(dev->tx_locks);
     dev->tx_locks = NULL;
+    free_cacheline(dev->rxq_counters);
+    dev->rxq_counters = NULL;
+    free(dev->csum_fixup_status);
+    dev->csum_fixup_status = NULL;
+    dev->csum_fixup = false;
     if (dev->umem) {
         afzc_umem_unref(dev->umem);
         dev->umem = NULL;
@@ -377,8 +411,22 @@ afzc_parse_mode(const char *mode, enum afzc_xdp_mode *modep)
     return false;
 }
 
-/* netdev class: applies options:n_rxq, options:xdp-mode and
- * options:use-need-wakeup.  Everything that can be checked without touching
+/* Parses 'value' into '*fixupp'.  Returns true if it is a known value of
+ * options:rx-csum-fixup. */
+static bool
+afzc_parse_csum_fixup(const char *value, enum afzc_csum_fixup *fixupp)
+{
+    for (int i = 0; i < ARRAY_SIZE(afzc_csum_fixup_names); i++) {
+        if (!strcmp(value, afzc_csum_fixup_names[i])) {
+            *fixupp = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* netdev class: applies options:n_rxq, options:xdp-mode,
+ * options:use-need-wakeup and options:rx-csum-fixup.  Everything that can be checked without touching
  * the data path is checked here, so that a bad option shows up in the
  * Interface's error column and the port is not added. */
 static int
@@ -389,6 +437,7 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
     const char *name = netdev_get_name(netdev);
     enum afzc_xdp_mode mode = AFZC_MODE_BEST_EFFORT;
     const struct smap_node *node;
+    enum afzc_csum_fixup fixup = AFZC_CSUM_FIXUP_AUTO;
     bool need_wakeup = true;
     bool configured;
     int n_rxq = 1;
@@ -419,10 +468,16 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
                                   "true or false", name, node->value);
                 return EINVAL;
             }
+        } else if (!strcmp(node->key, "rx-csum-fixup")) {
+            if (!afzc_parse_csum_fixup(node->value, &fixup)) {
+                *errp = xasprintf("%s: options:rx-csum-fixup=%s is not "
+                                  "auto, on or off", name, node->value);
+                return EINVAL;
+            }
         } else {
             *errp = xasprintf("%s: unknown option '%s' (afzc ports take "
-                              "n_rxq, xdp-mode and use-need-wakeup)",
-                              name, node->key);
+                              "n_rxq, xdp-mode, use-need-wakeup and "
+                              "rx-csum-fixup)", name, node->key);
             return EINVAL;
         }
     }
@@ -483,10 +538,12 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
 
     ovs_mutex_lock(&dev->lx.mutex);
     if (n_rxq != dev->requested_n_rxq || mode != dev->requested_mode
-        || need_wakeup != dev->requested_need_wakeup || !dev->configured) {
+        || need_wakeup != dev->requested_need_wakeup
+        || fixup != dev->requested_csum_fixup || !dev->configured) {
         dev->requested_n_rxq = n_rxq;
         dev->requested_mode = mode;
         dev->requested_need_wakeup = need_wakeup;
+        dev->requested_csum_fixup = fixup;
         netdev_request_reconfigure(netdev);
     }
     ovs_mutex_unlock(&dev->lx.mutex);
@@ -504,6 +561,8 @@ netdev_afzc_get_config(const struct netdev *netdev, struct smap *args)
     smap_add(args, "xdp-mode", afzc_xdp_mode_name(dev->requested_mode));
     smap_add(args, "use-need-wakeup",
              dev->requested_need_wakeup ? "true" : "false");
+    smap_add(args, "rx-csum-fixup",
+             afzc_csum_fixup_names[dev->requested_csum_fixup]);
     ovs_mutex_unlock(&dev->lx.mutex);
     return 0;
 }
@@ -529,6 +588,7 @@ netdev_afzc_setup(struct netdev_afzc *dev, enum afzc_xdp_mode mode,
     if (error) {
         return error;
     }
+    afzc_xdp_set_csum_fixup(dev->xdp, dev->csum_fixup);
 
     dev->xsks = xcalloc(n_rxq, sizeof *dev->xsks);
     dev->tx_locks = xmalloc_cacheline(n_rxq * sizeof *dev->tx_locks);
@@ -558,6 +618,40 @@ netdev_afzc_setup(struct netdev_afzc *dev, enum afzc_xdp_mode mode,
     return 0;
 }
 
+/* Decides whether 'dev', whose driver is 'driver' (empty if unknown),
+ * completes partial checksums, from its options:rx-csum-fixup.  'auto'
+ * means yes for veth only: its far end is a local sender, which leaves
+ * partial checksums by default, and whose packets nothing else can have
+ * altered.  A physical device's packets come from the wire with complete
+ * checksums, or wrong ones that must not be made right.  Caller holds the
+ * mutex and 'dev' is torn down. */
+static void
+afzc_decide_csum_fixup(struct netdev_afzc *dev, const char *driver)
+    OVS_REQUIRES(dev->lx.mutex)
+{
+    const char *drv = driver[0] ? driver : "unknown";
+
+    dev->csum_fixup_opt = dev->requested_csum_fixup;
+    free(dev->csum_fixup_status);
+    switch (dev->csum_fixup_opt) {
+    case AFZC_CSUM_FIXUP_ON:
+        dev->csum_fixup = true;
+        dev->csum_fixup_status = xstrdup("on");
+        break;
+    case AFZC_CSUM_FIXUP_OFF:
+        dev->csum_fixup = false;
+        dev->csum_fixup_status = xstrdup("off");
+        break;
+    case AFZC_CSUM_FIXUP_AUTO:
+    default:
+        dev->csum_fixup = !strcmp(driver, "veth");
+        dev->csum_fixup_status = xasprintf("%s (auto, driver %s)",
+                                           dev->csum_fixup ? "on" : "off",
+                                           drv);
+        break;
+    }
+}
+
 /* netdev class: applies the requested configuration.  No thread sends or
  * receives on the port meanwhile. */
 static int
@@ -566,6 +660,7 @@ netdev_afzc_reconfigure(struct netdev *netdev)
     struct netdev_afzc *dev = netdev_afzc_cast(netdev);
     const char *name = netdev_get_name(netdev);
     enum afzc_xdp_mode mode;
+    char driver[32];
     char *msg = NULL;
     int error = 0;
 
@@ -573,7 +668,8 @@ netdev_afzc_reconfigure(struct netdev *netdev)
     if (dev->configured && !dev->vanished
         && dev->n_rxq == dev->requested_n_rxq
         && dev->mode == dev->requested_mode
-        && dev->use_need_wakeup == dev->requested_need_wakeup) {
+        && dev->use_need_wakeup == dev->requested_need_wakeup
+        && dev->csum_fixup_opt == dev->requested_csum_fixup) {
         goto out;
     }
 
@@ -586,21 +682,26 @@ netdev_afzc_reconfigure(struct netdev *netdev)
         goto out_quiet;
     }
 
+    afzc_dev_driver(name, driver, sizeof driver);
+    afzc_decide_csum_fixup(dev, driver);
+
     mode = dev->requested_mode;
     if (mode == AFZC_MODE_BEST_EFFORT) {
         static const enum afzc_xdp_mode modes[] = {
             AFZC_MODE_NATIVE_ZC, AFZC_MODE_NATIVE, AFZC_MODE_GENERIC,
         };
-        char driver[32];
         size_t i = 0;
 
-        /* veth cannot do zero-copy, and its generic mode outruns its
-         * native mode for AF_XDP (see Documentation/topics/afzc.rst).
-         * Elsewhere, the first mode that works, fastest first, but not
-         * zero-copy where the kernel says the driver lacks it. */
-        afzc_dev_driver(name, driver, sizeof driver);
+        /* veth cannot do zero-copy.  Its generic mode outruns its native
+         * mode for AF_XDP, but in generic mode the far end keeps building
+         * TSO super-packets, which no frame holds and the socket drops:
+         * where partial checksums are completed, which is what a far end
+         * with its default offloads needs, native mode it is (see
+         * Documentation/topics/afzc.rst).  Elsewhere, the first mode that
+         * works, fastest first, but not zero-copy where the kernel says the
+         * driver lacks it. */
         if (!strcmp(driver, "veth")) {
-            i = ARRAY_SIZE(modes) - 1;
+            i = dev->csum_fixup ? 1 : ARRAY_SIZE(modes) - 1;
         } else if (afzc_dev_query_zerocopy(dev->ifindex) == EOPNOTSUPP) {
             i = 1;
         }
@@ -629,6 +730,8 @@ netdev_afzc_reconfigure(struct netdev *netdev)
     dev->mode = dev->requested_mode;
     dev->mode_in_use = mode;
     dev->use_need_wakeup = dev->requested_need_wakeup;
+    dev->rxq_counters = xzalloc_cacheline(dev->n_rxq
+                                          * sizeof *dev->rxq_counters);
     dev->configured = true;
     netdev->n_rxq = dev->n_rxq;
     netdev->n_txq = dev->n_rxq;
@@ -665,6 +768,7 @@ netdev_afzc_get_status(const struct netdev *netdev, struct smap *smap)
                         afzc_xdp_prog_id(dev->xdp));
         smap_add(smap, "use_need_wakeup",
                  dev->use_need_wakeup ? "true" : "false");
+        smap_add(smap, "rx_csum_fixup", dev->csum_fixup_status);
     }
     ovs_mutex_unlock(&dev->lx.mutex);
     return 0;
@@ -839,6 +943,10 @@ afzc_queue_counters(const struct netdev_afzc *dev, int q,
     afzc_counter_add(c, &n, "xdp_dropped", qs.packets[AFZC_XDP_DROPPED],
                      qs_ok, false);
     afzc_counter_add(c, &n, "xdp_cache_hits", qs.cache_hits, qs_ok, false);
+    afzc_counter_add(c, &n, "xdp_csum_to_user", qs.csum_to_user, qs_ok,
+                     false);
+    afzc_counter_add(c, &n, "rx_csum_fixed",
+                     dev->rxq_counters[q].csum_fixed, true, false);
     afzc_counter_add(c, &n, "frames_fill", fc.fill, true, true);
     afzc_counter_add(c, &n, "frames_rx", fc.rx, true, true);
     afzc_counter_add(c, &n, "frames_tx", fc.tx, true, true);
@@ -1102,6 +1210,9 @@ netdev_afzc_rxq_recv(struct netdev_rxq *rxq, struct dp_packet_batch *batch,
         return EAGAIN;
     }
     error = afzc_xsk_recv(dev->xsks[qid], batch);
+    if (!error && dev->csum_fixup) {
+        dev->rxq_counters[qid].csum_fixed += afzc_csum_fixup_batch(batch);
+    }
     if (error == EAGAIN && afzc_xsk_tx_outstanding(dev->xsks[qid])
         && !ovs_spin_trylock(&dev->tx_locks[qid].lock)) {
         afzc_xsk_tx_reap(dev->xsks[qid]);
