@@ -37,6 +37,7 @@
 #include "afzc-xsk.h"
 #include "dp-packet.h"
 #include "netdev-linux-private.h"
+#include "netdev-offload.h"
 #include "netlink.h"
 #include "netlink-socket.h"
 #include "netdev-provider.h"
@@ -588,7 +589,8 @@ netdev_afzc_setup(struct netdev_afzc *dev, enum afzc_xdp_mode mode,
     if (error) {
         return error;
     }
-    afzc_xdp_set_csum_fixup(dev->xdp, dev->csum_fixup);
+    /* Generic mode's redirect keeps the packet's checksum state. */
+    afzc_xdp_set_csum_fixup(dev->xdp, dev->csum_fixup && native);
 
     dev->xsks = xcalloc(n_rxq, sizeof *dev->xsks);
     dev->tx_locks = xmalloc_cacheline(n_rxq * sizeof *dev->tx_locks);
@@ -697,11 +699,15 @@ netdev_afzc_reconfigure(struct netdev *netdev)
          * TSO super-packets, which no frame holds and the socket drops:
          * where partial checksums are completed, which is what a far end
          * with its default offloads needs, native mode it is (see
-         * Documentation/topics/afzc.rst).  Elsewhere, the first mode that
-         * works, fastest first, but not zero-copy where the kernel says the
-         * driver lacks it. */
+         * Documentation/topics/afzc.rst).  Not with flow offload, though:
+         * a flow's redirect from native mode would need NAPI on the far
+         * end of the output veth, while generic mode's redirect hands the
+         * kernel's own packet, offloads and all, to the output.  Elsewhere,
+         * the first mode that works, fastest first, but not zero-copy where
+         * the kernel says the driver lacks it. */
         if (!strcmp(driver, "veth")) {
-            i = dev->csum_fixup ? 1 : ARRAY_SIZE(modes) - 1;
+            i = (dev->csum_fixup && !netdev_is_flow_api_enabled()
+                 ? 1 : ARRAY_SIZE(modes) - 1);
         } else if (afzc_dev_query_zerocopy(dev->ifindex) == EOPNOTSUPP) {
             i = 1;
         }

@@ -37,6 +37,12 @@ def family_of(address):
 
 def recv(address, port, count, seconds):
     s = socket.socket(family_of(address), socket.SOCK_DGRAM)
+    # Room for every datagram, so that a receiver that is slow to be
+    # scheduled loses none (SO_RCVBUFFORCE: root may exceed rmem_max).
+    try:
+        s.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)
+    except OSError:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
     s.bind((address, port))
     print("ready", flush=True)
     seen = set()
