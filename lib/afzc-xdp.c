@@ -329,9 +329,10 @@ afzc_xdp_clear_xsk(struct afzc_xdp *xdp, uint32_t queue)
     bpf_map_delete_elem(map_fd, &queue);
 }
 
-/* Tells the program of 'xdp' whether the port completes partial checksums
- * in user space ('on'): if it does, offloaded flows send TCP and UDP frames
- * whose checksum is partial to user space instead of forwarding them. */
+/* Tells the program of 'xdp' whether frames with a partial checksum must
+ * go to user space, which completes them, instead of through offloaded
+ * flows ('on'): so it must for a port that completes partial checksums in
+ * native mode, whose redirects lose the packet's checksum state. */
 void
 afzc_xdp_set_csum_fixup(struct afzc_xdp *xdp, bool on)
 {

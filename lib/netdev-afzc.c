@@ -427,9 +427,10 @@ afzc_parse_csum_fixup(const char *value, enum afzc_csum_fixup *fixupp)
 }
 
 /* netdev class: applies options:n_rxq, options:xdp-mode,
- * options:use-need-wakeup and options:rx-csum-fixup.  Everything that can be checked without touching
- * the data path is checked here, so that a bad option shows up in the
- * Interface's error column and the port is not added. */
+ * options:use-need-wakeup and options:rx-csum-fixup.  Everything that can
+ * be checked without touching the data path is checked here, so that a bad
+ * option shows up in the Interface's error column and the port is not
+ * added. */
 static int
 netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
                        char **errp)

@@ -15,6 +15,8 @@
 #
 #   afzc           OVS userspace datapath, afzc ports, default options
 #   afzc-native    same, options:xdp-mode=native
+#   afzc-generic   same, options:xdp-mode=generic (what best-effort picks
+#                  on veth with rx-csum-fixup=off)
 #   afzc-offload   afzc ports, default options, other_config:hw-offload=true:
 #                  the flow runs in the ports' XDP programs
 #   afzc-offload-native  same, options:xdp-mode=native
@@ -86,7 +88,7 @@ ovs=${AFZC_OVS_DIR:-$top/deps/ovs}
 bench=$top/utilities/ovs-afzc-bench
 vswitchd=$top/vswitchd/ovs-vswitchd
 run=/tmp/afzc-bench
-all_configs="afzc afzc-native afzc-offload afzc-offload-native \
+all_configs="afzc afzc-native afzc-generic afzc-offload afzc-offload-native \
 afxdp-native afxdp-generic system xsk bridge xdp \
 tcp-afzc tcp-afzc-txoff tcp-afzc-generic-txoff tcp-afxdp-txoff tcp-bridge"
 configs=$all_configs
@@ -505,6 +507,7 @@ describe() {
     case $1 in
         afzc) echo "OVS netdev, afzc ports (default: xdp-mode=best-effort)" ;;
         afzc-native) echo "OVS netdev, afzc ports, xdp-mode=native" ;;
+        afzc-generic) echo "OVS netdev, afzc ports, xdp-mode=generic" ;;
         afzc-offload) echo "afzc ports, hw-offload=true: flow runs in XDP" ;;
         afzc-offload-native) echo "same, xdp-mode=native" ;;
         afxdp-native) echo "OVS netdev, OVS afxdp ports, xdp-mode=native" ;;
@@ -636,6 +639,8 @@ for round in $(seq "$repeat"); do
             afzc) setup_ovs afzc > "$run/setup-$cfg.out" 2>&1 ;;
             afzc-native) setup_ovs afzc options:xdp-mode=native \
                              > "$run/setup-$cfg.out" 2>&1 ;;
+            afzc-generic) setup_ovs afzc options:xdp-mode=generic \
+                              > "$run/setup-$cfg.out" 2>&1 ;;
             afxdp-native) setup_ovs afxdp options:xdp-mode=native \
                               > "$run/setup-$cfg.out" 2>&1 ;;
             afxdp-generic) setup_ovs afxdp options:xdp-mode=generic \
