@@ -104,8 +104,11 @@ struct netdev_afzc {
     bool use_need_wakeup;
     enum afzc_csum_fixup csum_fixup_opt; /* As requested. */
     bool csum_fixup;                /* Partial checksums are completed. */
-    char *csum_fixup_status;        /* How that was decided, for status. */
+    char *csum_fixup_status;        /* How that was decided, for status;
+                                     * kept across teardowns, which the
+                                     * modes best-effort tries go through. */
     struct afzc_rxq_counters *rxq_counters; /* 'n_rxq' of them. */
+    bool flow_api;                  /* Flow offload was on at setup. */
     bool configured;                /* Sockets and program are set up. */
     bool vanished;                  /* The device is gone: reconfigure. */
     int ifindex;
@@ -375,9 +378,6 @@ netdev_afzc_teardown(struct netdev_afzc *dev)
     dev->tx_locks = NULL;
     free_cacheline(dev->rxq_counters);
     dev->rxq_counters = NULL;
-    free(dev->csum_fixup_status);
-    dev->csum_fixup_status = NULL;
-    dev->csum_fixup = false;
     if (dev->umem) {
         afzc_umem_unref(dev->umem);
         dev->umem = NULL;
@@ -395,6 +395,8 @@ netdev_afzc_destruct(struct netdev *netdev)
 
     ovs_mutex_lock(&dev->lx.mutex);
     netdev_afzc_teardown(dev);
+    free(dev->csum_fixup_status);
+    dev->csum_fixup_status = NULL;
     ovs_mutex_unlock(&dev->lx.mutex);
     netdev_linux_class.destruct(netdev);
 }
@@ -539,9 +541,12 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
     }
 
     ovs_mutex_lock(&dev->lx.mutex);
+    /* Flow offload, once turned on, changes the mode best-effort picks on
+     * veth (see netdev_afzc_reconfigure()). */
     if (n_rxq != dev->requested_n_rxq || mode != dev->requested_mode
         || need_wakeup != dev->requested_need_wakeup
-        || fixup != dev->requested_csum_fixup || !dev->configured) {
+        || fixup != dev->requested_csum_fixup || !dev->configured
+        || dev->flow_api != netdev_is_flow_api_enabled()) {
         dev->requested_n_rxq = n_rxq;
         dev->requested_mode = mode;
         dev->requested_need_wakeup = need_wakeup;
@@ -672,7 +677,8 @@ netdev_afzc_reconfigure(struct netdev *netdev)
         && dev->n_rxq == dev->requested_n_rxq
         && dev->mode == dev->requested_mode
         && dev->use_need_wakeup == dev->requested_need_wakeup
-        && dev->csum_fixup_opt == dev->requested_csum_fixup) {
+        && dev->csum_fixup_opt == dev->requested_csum_fixup
+        && dev->flow_api == netdev_is_flow_api_enabled()) {
         goto out;
     }
 
@@ -737,6 +743,7 @@ netdev_afzc_reconfigure(struct netdev *netdev)
     dev->mode = dev->requested_mode;
     dev->mode_in_use = mode;
     dev->use_need_wakeup = dev->requested_need_wakeup;
+    dev->flow_api = netdev_is_flow_api_enabled();
     dev->rxq_counters = xzalloc_cacheline(dev->n_rxq
                                           * sizeof *dev->rxq_counters);
     dev->configured = true;
