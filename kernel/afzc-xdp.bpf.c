@@ -17,6 +17,7 @@
  * it arrived on; a queue without a socket passes its frames to Linux. */
 
 #include <linux/bpf.h>
+#include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
 #include "afzc-hook.h"
@@ -123,6 +124,10 @@ volatile __u32 afzc_qid_count;
 /* Nonzero while the port has an XDP hook (options:xdp-hook) in slot
  * AFZC_HOOK_SLOT of 'afzc_hook_progs' (see afzc-hook.h). */
 volatile __u32 afzc_hook_on;
+/* Set by user space: 1 if the port completes partial checksums in user
+ * space (options:rx-csum-fixup), so that offloaded flows must not forward
+ * frames whose checksum is partial. */
+volatile __u32 afzc_csum_fixup = 0;
 
 /* Scratch space for the lookup key, too big for the BPF stack together with
  * the parsed key. */
@@ -481,6 +486,75 @@ afzc_execute(struct xdp_md *ctx, const struct afzc_flow_action *actions)
     return XDP_DROP;
 }
 
+/* Returns 1 if the frame between 'data' and 'end' is TCP or UDP over IPv4
+ * (not a fragment) or IPv6 (no extension header), untagged or behind one
+ * 802.1Q tag, whose checksum field holds just the sum of its pseudo-header:
+ * a checksum that its sender left to the hardware to complete.  Redirected
+ * to another device as it is, it would reach a kernel that takes it as
+ * complete and drops the packet. */
+static __always_inline int
+afzc_csum_partial(void *data, void *end)
+{
+    unsigned char *p = data, *l4;
+    __u32 sum, ihl, csum_ofs;
+    __u16 type, l4_len;
+    __u8 proto;
+
+    if (p + 18 > (unsigned char *) end) {
+        return 0;
+    }
+    type = *(__u16 *) (p + 12);
+    p += 14;
+    if (type == AFZC_ETH_P_8021Q) {
+        type = *(__u16 *) (p + 2);
+        p += 4;
+    }
+    if (type == AFZC_ETH_P_IP) {
+        if (p + 20 > (unsigned char *) end) {
+            return 0;
+        }
+        ihl = (p[0] & 0xf) * 4;
+        if (ihl < 20 || *(__u16 *) (p + 6) & bpf_htons(0x3fff)) {
+            return 0;
+        }
+        proto = p[9];
+        l4_len = bpf_ntohs(*(__u16 *) (p + 2)) - ihl;
+        sum = ((__u32) *(__u16 *) (p + 12) + *(__u16 *) (p + 14)
+               + *(__u16 *) (p + 16) + *(__u16 *) (p + 18));
+        l4 = p + ihl;
+    } else if (type == AFZC_ETH_P_IPV6) {
+        if (p + 40 > (unsigned char *) end) {
+            return 0;
+        }
+        proto = p[6];
+        l4_len = bpf_ntohs(*(__u16 *) (p + 4));
+        sum = 0;
+#pragma clang loop unroll(full)
+        for (int i = 8; i < 40; i += 2) {
+            sum += *(__u16 *) (p + i);
+        }
+        l4 = p + 40;
+    } else {
+        return 0;
+    }
+
+    if (proto == 6) {
+        csum_ofs = 16;
+    } else if (proto == 17) {
+        csum_ofs = 6;
+    } else {
+        return 0;
+    }
+    l4 += csum_ofs;
+    if (l4 + 2 > (unsigned char *) end) {
+        return 0;
+    }
+    sum += bpf_htons((__u16) proto) + bpf_htons(l4_len);
+    sum = (sum & 0xffff) + (sum >> 16);
+    sum = (sum & 0xffff) + (sum >> 16);
+    return *(__u16 *) l4 == sum;
+}
+
 /* Returns 1 if cache entry 'e' is of generation 'gen' and holds the
  * words of the untagged IPv4 frame without options at 'p'.  An entry whose
  * second word, which holds the Ethernet type and the IPv4 version and
@@ -654,8 +728,18 @@ afzc_xdp_switch(struct xdp_md *ctx)
 
     /* The fast path: an untagged IPv4 frame of a flow whose only action
      * is an output, found in the cache.  A frame found there with other
-     * actions goes on with its entry, not looked up again. */
+     * actions goes on with its entry, not looked up again.  A frame with a
+     * partial checksum, on a port that completes them, goes to user space,
+     * which does, whatever its flow. */
     if (afzc_mask_limit) {
+        if (afzc_csum_fixup && afzc_csum_partial(data, end)) {
+            __u32 queue = ctx->rx_queue_index;
+            int action = bpf_redirect_map(&afzc_xsks, queue, XDP_PASS);
+
+            afzc_count(queue, (action == XDP_REDIRECT ? AFZC_XDP_CSUM_TO_USER
+                               : AFZC_XDP_PASSED));
+            return action;
+        }
         e = afzc_emc_fast(data, end, afzc_flow_gen);
         if (e && e->out_ifindex) {
             return afzc_output_hit(ctx->rx_queue_index, e->id,

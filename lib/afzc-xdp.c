@@ -505,6 +505,17 @@ afzc_xdp_clear_xsk(struct afzc_xdp *xdp, uint32_t queue)
     bpf_map_delete_elem(map_fd, &queue);
 }
 
+/* Tells the program of 'xdp' whether frames with a partial checksum must
+ * go to user space, which completes them, instead of through offloaded
+ * flows ('on'): so it must for a port that completes partial checksums in
+ * native mode, whose redirects lose the packet's checksum state. */
+void
+afzc_xdp_set_csum_fixup(struct afzc_xdp *xdp, bool on)
+{
+    __atomic_store_n(&xdp->skel->bss->afzc_csum_fixup, on ? 1 : 0,
+                     __ATOMIC_RELEASE);
+}
+
 /* Returns the kernel's id of the program 'xdp' attached. */
 uint32_t
 afzc_xdp_prog_id(const struct afzc_xdp *xdp)
@@ -553,6 +564,8 @@ afzc_xdp_get_qstats(const struct afzc_xdp *xdp, uint32_t queue,
             qs->packets[AFZC_XDP_DROPPED] += n[AFZC_XDP_HIT_DROPPED];
             qs->cache_hits += (n[AFZC_XDP_HIT_OFFLOADED]
                                + n[AFZC_XDP_HIT_DROPPED]);
+            qs->packets[AFZC_XDP_TO_USER] += n[AFZC_XDP_CSUM_TO_USER];
+            qs->csum_to_user += n[AFZC_XDP_CSUM_TO_USER];
         }
     }
     free(percpu);

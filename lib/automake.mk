@@ -5,6 +5,8 @@ noinst_LTLIBRARIES += lib/libafzc.la
 lib_libafzc_la_SOURCES = \
 	lib/afzc-appctl.c \
 	lib/afzc-appctl.h \
+	lib/afzc-csum.c \
+	lib/afzc-csum.h \
 	lib/afzc-ring.c \
 	lib/afzc-ring.h \
 	lib/afzc-umem.c \

@@ -31,12 +31,14 @@
 #include <linux/sockios.h>
 
 #include "afzc-appctl.h"
+#include "afzc-csum.h"
 #include "afzc-ring.h"
 #include "afzc-umem.h"
 #include "afzc-xdp.h"
 #include "afzc-xsk.h"
 #include "dp-packet.h"
 #include "netdev-linux-private.h"
+#include "netdev-offload.h"
 #include "netlink.h"
 #include "netlink-socket.h"
 #include "netdev-provider.h"
@@ -64,6 +66,27 @@ VLOG_DEFINE_THIS_MODULE(netdev_afzc);
 
 /* Largest options:busy-poll: the kernel caps SO_BUSY_POLL_BUDGET there. */
 #define AFZC_MAX_BUSY_POLL 65535
+/* options:rx-csum-fixup. */
+enum afzc_csum_fixup {
+    AFZC_CSUM_FIXUP_AUTO,       /* On for virtual devices (veth). */
+    AFZC_CSUM_FIXUP_ON,
+    AFZC_CSUM_FIXUP_OFF,
+};
+
+static const char *const afzc_csum_fixup_names[] = {
+    [AFZC_CSUM_FIXUP_AUTO] = "auto",
+    [AFZC_CSUM_FIXUP_ON] = "on",
+    [AFZC_CSUM_FIXUP_OFF] = "off",
+};
+
+/* Receive-side counters of one port queue that the socket does not keep,
+ * alone on a cache line: written by the thread that polls the queue, read
+ * by the main thread. */
+struct afzc_rxq_counters {
+    PADDED_MEMBERS(CACHE_LINE_SIZE,
+        uint64_t csum_fixed;    /* Partial checksums completed. */
+    );
+};
 
 /* A tx queue lock, alone on its cache line. */
 struct afzc_tx_lock {
@@ -83,6 +106,7 @@ struct netdev_afzc {
     int requested_start_qid;
     int requested_busy_poll;
     char *requested_hook;           /* options:xdp-hook, or NULL. */
+    enum afzc_csum_fixup requested_csum_fixup;
 
     /* Set by reconfigure; stable while PMD threads run. */
     int n_rxq;
@@ -92,6 +116,13 @@ struct netdev_afzc {
     enum afzc_xdp_mode mode;        /* As requested. */
     enum afzc_xdp_mode mode_in_use; /* What actually runs. */
     bool use_need_wakeup;
+    enum afzc_csum_fixup csum_fixup_opt; /* As requested. */
+    bool csum_fixup;                /* Partial checksums are completed. */
+    char *csum_fixup_status;        /* How that was decided, for status;
+                                     * kept across teardowns, which the
+                                     * modes best-effort tries go through. */
+    struct afzc_rxq_counters *rxq_counters; /* 'n_rxq' of them. */
+    bool flow_api;                  /* Flow offload was on at setup. */
     bool configured;                /* Sockets and program are set up. */
     bool vanished;                  /* The device is gone: reconfigure. */
     int ifindex;
@@ -335,6 +366,7 @@ netdev_afzc_construct(struct netdev *netdev)
     dev->requested_n_rxq = 1;
     dev->requested_mode = AFZC_MODE_BEST_EFFORT;
     dev->requested_need_wakeup = true;
+    dev->requested_csum_fixup = AFZC_CSUM_FIXUP_AUTO;
     dev->n_rxq = 0;
     netdev_request_reconfigure(netdev);
     return 0;
@@ -363,6 +395,8 @@ netdev_afzc_teardown(struct netdev_afzc *dev)
     dev->baselines = NULL;
     free_cacheline(dev->tx_locks);
     dev->tx_locks = NULL;
+    free_cacheline(dev->rxq_counters);
+    dev->rxq_counters = NULL;
     if (dev->umem) {
         afzc_umem_unref(dev->umem);
         dev->umem = NULL;
@@ -384,6 +418,8 @@ netdev_afzc_destruct(struct netdev *netdev)
     netdev_afzc_teardown(dev);
     free(dev->requested_hook);
     dev->requested_hook = NULL;
+    free(dev->csum_fixup_status);
+    dev->csum_fixup_status = NULL;
     ovs_mutex_unlock(&dev->lx.mutex);
     netdev_linux_class.destruct(netdev);
 }
@@ -401,10 +437,25 @@ afzc_parse_mode(const char *mode, enum afzc_xdp_mode *modep)
     return false;
 }
 
-/* netdev class: applies options:n_rxq, options:xdp-mode and
- * options:use-need-wakeup.  Everything that can be checked without touching
- * the data path is checked here, so that a bad option shows up in the
- * Interface's error column and the port is not added. */
+/* Parses 'value' into '*fixupp'.  Returns true if it is a known value of
+ * options:rx-csum-fixup. */
+static bool
+afzc_parse_csum_fixup(const char *value, enum afzc_csum_fixup *fixupp)
+{
+    for (int i = 0; i < ARRAY_SIZE(afzc_csum_fixup_names); i++) {
+        if (!strcmp(value, afzc_csum_fixup_names[i])) {
+            *fixupp = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* netdev class: applies options:n_rxq, options:xdp-mode,
+ * options:use-need-wakeup and options:rx-csum-fixup.  Everything that can
+ * be checked without touching the data path is checked here, so that a bad
+ * option shows up in the Interface's error column and the port is not
+ * added. */
 static int
 netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
                        char **errp)
@@ -413,6 +464,7 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
     const char *name = netdev_get_name(netdev);
     enum afzc_xdp_mode mode = AFZC_MODE_BEST_EFFORT;
     const struct smap_node *node;
+    enum afzc_csum_fixup fixup = AFZC_CSUM_FIXUP_AUTO;
     bool need_wakeup = true;
     int start_qid = 0, busy_poll = 0;
     const char *hook = NULL;
@@ -464,10 +516,17 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
             }
         } else if (!strcmp(node->key, "xdp-hook")) {
             hook = node->value[0] ? node->value : NULL;
+        } else if (!strcmp(node->key, "rx-csum-fixup")) {
+            if (!afzc_parse_csum_fixup(node->value, &fixup)) {
+                *errp = xasprintf("%s: options:rx-csum-fixup=%s is not "
+                                  "auto, on or off", name, node->value);
+                return EINVAL;
+            }
         } else {
             *errp = xasprintf("%s: unknown option '%s' (afzc ports take "
                               "n_rxq, start-qid, xdp-mode, use-need-wakeup, "
-                              "busy-poll and xdp-hook)", name, node->key);
+                              "busy-poll, xdp-hook and rx-csum-fixup)", name,
+                              node->key);
             return EINVAL;
         }
     }
@@ -568,12 +627,15 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
     }
 
     ovs_mutex_lock(&dev->lx.mutex);
+    /* Flow offload, once turned on, changes the mode best-effort picks on
+     * veth (see netdev_afzc_reconfigure()). */
     if (n_rxq != dev->requested_n_rxq || mode != dev->requested_mode
         || need_wakeup != dev->requested_need_wakeup
         || start_qid != dev->requested_start_qid
         || busy_poll != dev->requested_busy_poll
         || !nullable_string_is_equal(hook, dev->requested_hook)
-        || !dev->configured) {
+        || fixup != dev->requested_csum_fixup || !dev->configured
+        || dev->flow_api != netdev_is_flow_api_enabled()) {
         free(dev->requested_hook);
         dev->requested_hook = nullable_xstrdup(hook);
         dev->requested_n_rxq = n_rxq;
@@ -581,6 +643,7 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
         dev->requested_need_wakeup = need_wakeup;
         dev->requested_start_qid = start_qid;
         dev->requested_busy_poll = busy_poll;
+        dev->requested_csum_fixup = fixup;
         netdev_request_reconfigure(netdev);
     }
     ovs_mutex_unlock(&dev->lx.mutex);
@@ -607,6 +670,8 @@ netdev_afzc_get_config(const struct netdev *netdev, struct smap *args)
     if (dev->requested_hook) {
         smap_add(args, "xdp-hook", dev->requested_hook);
     }
+    smap_add(args, "rx-csum-fixup",
+             afzc_csum_fixup_names[dev->requested_csum_fixup]);
     ovs_mutex_unlock(&dev->lx.mutex);
     return 0;
 }
@@ -641,6 +706,8 @@ netdev_afzc_setup(struct netdev_afzc *dev, enum afzc_xdp_mode mode,
             return error;
         }
     }
+    /* Generic mode's redirect keeps the packet's checksum state. */
+    afzc_xdp_set_csum_fixup(dev->xdp, dev->csum_fixup && native);
 
     dev->xsks = xcalloc(n_rxq, sizeof *dev->xsks);
     dev->tx_locks = xmalloc_cacheline(n_rxq * sizeof *dev->tx_locks);
@@ -681,6 +748,40 @@ netdev_afzc_setup(struct netdev_afzc *dev, enum afzc_xdp_mode mode,
     return 0;
 }
 
+/* Decides whether 'dev', whose driver is 'driver' (empty if unknown),
+ * completes partial checksums, from its options:rx-csum-fixup.  'auto'
+ * means yes for veth only: its far end is a local sender, which leaves
+ * partial checksums by default, and whose packets nothing else can have
+ * altered.  A physical device's packets come from the wire with complete
+ * checksums, or wrong ones that must not be made right.  Caller holds the
+ * mutex and 'dev' is torn down. */
+static void
+afzc_decide_csum_fixup(struct netdev_afzc *dev, const char *driver)
+    OVS_REQUIRES(dev->lx.mutex)
+{
+    const char *drv = driver[0] ? driver : "unknown";
+
+    dev->csum_fixup_opt = dev->requested_csum_fixup;
+    free(dev->csum_fixup_status);
+    switch (dev->csum_fixup_opt) {
+    case AFZC_CSUM_FIXUP_ON:
+        dev->csum_fixup = true;
+        dev->csum_fixup_status = xstrdup("on");
+        break;
+    case AFZC_CSUM_FIXUP_OFF:
+        dev->csum_fixup = false;
+        dev->csum_fixup_status = xstrdup("off");
+        break;
+    case AFZC_CSUM_FIXUP_AUTO:
+    default:
+        dev->csum_fixup = !strcmp(driver, "veth");
+        dev->csum_fixup_status = xasprintf("%s (auto, driver %s)",
+                                           dev->csum_fixup ? "on" : "off",
+                                           drv);
+        break;
+    }
+}
+
 /* netdev class: applies the requested configuration.  No thread sends or
  * receives on the port meanwhile. */
 static int
@@ -689,6 +790,7 @@ netdev_afzc_reconfigure(struct netdev *netdev)
     struct netdev_afzc *dev = netdev_afzc_cast(netdev);
     const char *name = netdev_get_name(netdev);
     enum afzc_xdp_mode mode;
+    char driver[32];
     char *msg = NULL;
     int error = 0;
 
@@ -699,7 +801,9 @@ netdev_afzc_reconfigure(struct netdev *netdev)
         && dev->busy_poll == dev->requested_busy_poll
         && nullable_string_is_equal(dev->hook, dev->requested_hook)
         && dev->mode == dev->requested_mode
-        && dev->use_need_wakeup == dev->requested_need_wakeup) {
+        && dev->use_need_wakeup == dev->requested_need_wakeup
+        && dev->csum_fixup_opt == dev->requested_csum_fixup
+        && dev->flow_api == netdev_is_flow_api_enabled()) {
         goto out;
     }
 
@@ -712,21 +816,30 @@ netdev_afzc_reconfigure(struct netdev *netdev)
         goto out_quiet;
     }
 
+    afzc_dev_driver(name, driver, sizeof driver);
+    afzc_decide_csum_fixup(dev, driver);
+
     mode = dev->requested_mode;
     if (mode == AFZC_MODE_BEST_EFFORT) {
         static const enum afzc_xdp_mode modes[] = {
             AFZC_MODE_NATIVE_ZC, AFZC_MODE_NATIVE, AFZC_MODE_GENERIC,
         };
-        char driver[32];
         size_t i = 0;
 
-        /* veth cannot do zero-copy, and its generic mode outruns its
-         * native mode for AF_XDP (see Documentation/topics/afzc.rst).
-         * Elsewhere, the first mode that works, fastest first, but not
-         * zero-copy where the kernel says the driver lacks it. */
-        afzc_dev_driver(name, driver, sizeof driver);
+        /* veth cannot do zero-copy.  Its generic mode outruns its native
+         * mode for AF_XDP, but in generic mode the far end keeps building
+         * TSO super-packets, which no frame holds and the socket drops:
+         * where partial checksums are completed, which is what a far end
+         * with its default offloads needs, native mode it is (see
+         * Documentation/topics/afzc.rst).  Not with flow offload, though:
+         * a flow's redirect from native mode would need NAPI on the far
+         * end of the output veth, while generic mode's redirect hands the
+         * kernel's own packet, offloads and all, to the output.  Elsewhere,
+         * the first mode that works, fastest first, but not zero-copy where
+         * the kernel says the driver lacks it. */
         if (!strcmp(driver, "veth")) {
-            i = ARRAY_SIZE(modes) - 1;
+            i = (dev->csum_fixup && !netdev_is_flow_api_enabled()
+                 ? 1 : ARRAY_SIZE(modes) - 1);
         } else if (afzc_dev_query_zerocopy(dev->ifindex) == EOPNOTSUPP) {
             i = 1;
         }
@@ -758,6 +871,9 @@ netdev_afzc_reconfigure(struct netdev *netdev)
     dev->busy_poll = dev->requested_busy_poll;
     free(dev->hook);
     dev->hook = nullable_xstrdup(dev->requested_hook);
+    dev->flow_api = netdev_is_flow_api_enabled();
+    dev->rxq_counters = xzalloc_cacheline(dev->n_rxq
+                                          * sizeof *dev->rxq_counters);
     dev->configured = true;
     netdev->n_rxq = dev->n_rxq;
     netdev->n_txq = dev->n_rxq;
@@ -804,6 +920,7 @@ netdev_afzc_get_status(const struct netdev *netdev, struct smap *smap)
                             (afzc_xsk_busy_polls(dev->xsks[0])
                              ? dev->busy_poll : 0));
         }
+        smap_add(smap, "rx_csum_fixup", dev->csum_fixup_status);
     }
     ovs_mutex_unlock(&dev->lx.mutex);
     return 0;
@@ -979,6 +1096,10 @@ afzc_queue_counters(const struct netdev_afzc *dev, int q,
     afzc_counter_add(c, &n, "xdp_dropped", qs.packets[AFZC_XDP_DROPPED],
                      qs_ok, false);
     afzc_counter_add(c, &n, "xdp_cache_hits", qs.cache_hits, qs_ok, false);
+    afzc_counter_add(c, &n, "xdp_csum_to_user", qs.csum_to_user, qs_ok,
+                     false);
+    afzc_counter_add(c, &n, "rx_csum_fixed",
+                     dev->rxq_counters[q].csum_fixed, true, false);
     afzc_counter_add(c, &n, "frames_fill", fc.fill, true, true);
     afzc_counter_add(c, &n, "frames_rx", fc.rx, true, true);
     afzc_counter_add(c, &n, "frames_tx", fc.tx, true, true);
@@ -1274,6 +1395,9 @@ netdev_afzc_rxq_recv(struct netdev_rxq *rxq, struct dp_packet_batch *batch,
         return EAGAIN;
     }
     error = afzc_xsk_recv(dev->xsks[qid], batch);
+    if (!error && dev->csum_fixup) {
+        dev->rxq_counters[qid].csum_fixed += afzc_csum_fixup_batch(batch);
+    }
     if (error == EAGAIN && afzc_xsk_tx_outstanding(dev->xsks[qid])
         && !ovs_spin_trylock(&dev->tx_locks[qid].lock)) {
         afzc_xsk_tx_reap(dev->xsks[qid]);

@@ -54,10 +54,12 @@ AFZC_SYSTEM_TESTSUITE_AT = \
 	tests/system-afzc-stats.at \
 	tests/system-afzc-more.at \
 	tests/system-afzc-scale.at \
+	tests/system-afzc-csum.at \
 	tests/system-afzc-bench.at \
 	tests/afzc-bench-check.py \
 	tests/afzc-xdp-flows.py \
-	tests/afzc-send.py
+	tests/afzc-send.py \
+	tests/afzc-udp.py
 
 AFZC_TRAFFIC_TESTSUITE_AT = \
 	tests/system-afzc-traffic-testsuite.at \

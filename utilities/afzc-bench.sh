@@ -15,6 +15,8 @@
 #
 #   afzc           OVS userspace datapath, afzc ports, default options
 #   afzc-native    same, options:xdp-mode=native
+#   afzc-generic   same, options:xdp-mode=generic (what best-effort picks
+#                  on veth with rx-csum-fixup=off)
 #   afzc-offload   afzc ports, default options, other_config:hw-offload=true:
 #                  the flow runs in the ports' XDP programs
 #   afzc-offload-native  same, options:xdp-mode=native
@@ -27,6 +29,20 @@
 #                  has to pay
 #   bridge         a Linux bridge
 #   xdp            an XDP program on b1 redirecting to b2 (bare XDP)
+#
+# and, for TCP (one iperf3 stream from afzcb-gen to afzcb-sink, both
+# pinned to the generator's CPU, its throughput in Gbit/s; flows 1 -> 2 and
+# 2 -> 1), with the two namespace ends' transmit offloads (checksum, TSO)
+# either left on, as Linux sets up a veth, or turned off:
+#
+#   tcp-afzc             afzc ports, default options, offloads on
+#   tcp-afzc-txoff       same, offloads off
+#   tcp-afzc-generic-txoff  afzc ports, xdp-mode=generic, offloads off
+#                        (what best-effort chose on veth before afzc
+#                        completed partial checksums)
+#   tcp-afxdp-txoff      OVS afxdp ports, xdp-mode=generic, offloads off
+#                        (OVS afxdp cannot take them on)
+#   tcp-bridge           a Linux bridge, offloads on
 #
 # br0's OpenFlow table has one rule per UDP source port the generator may
 # use (in_port=1,udp,tp_src=P -> output:2), so that N flows of traffic make
@@ -72,8 +88,9 @@ ovs=${AFZC_OVS_DIR:-$top/deps/ovs}
 bench=$top/utilities/ovs-afzc-bench
 vswitchd=$top/vswitchd/ovs-vswitchd
 run=/tmp/afzc-bench
-all_configs="afzc afzc-native afzc-offload afzc-offload-native \
-afxdp-native afxdp-generic system xsk bridge xdp"
+all_configs="afzc afzc-native afzc-generic afzc-offload afzc-offload-native \
+afxdp-native afxdp-generic system xsk bridge xdp \
+tcp-afzc tcp-afzc-txoff tcp-afzc-generic-txoff tcp-afxdp-txoff tcp-bridge"
 configs=$all_configs
 sizes="64 1500"
 flows_list="1 1000"
@@ -250,7 +267,7 @@ in_ns "$ns_sw" ethtool -K b1 gro on > /dev/null \
 # --- Open vSwitch ------------------------------------------------------
 ovs_needed=no
 for c in $configs; do
-    case $c in afzc*|afxdp*|system) ovs_needed=yes ;; esac
+    case $c in afzc*|afxdp*|system|tcp-afzc*|tcp-afxdp*) ovs_needed=yes ;; esac
 done
 
 start_ovs() {
@@ -446,6 +463,41 @@ cpu_probe() {
     echo $(( (n1 - n0) * hz / (t1 - t0) )) > "$out"
 }
 
+# Sets the transmit offloads (checksum, TSO, UDP segmentation) of the
+# namespace ends of both veths to $1 (on or off).
+far_end_offloads() {
+    local ns
+    for ns in "$ns_gen" "$ns_sink"; do
+        if [ "$1" = on ]; then
+            in_ns "$ns" ethtool -K eth0 tx on tso on gso on > /dev/null 2>&1
+        else
+            in_ns "$ns" ethtool -K eth0 tx off > /dev/null 2>&1
+        fi
+    done
+}
+
+# Runs one TCP measurement of config $1 (round $2) and prints the
+# receiver's throughput in bits per second (empty on failure).
+measure_tcp() {
+    local tag=$1-$2 out=$run/iperf-$1-$2.json srv_pid
+    in_ns "$ns_sink" taskset -c "$gen_cpu" iperf3 -s -1 -B "$ip_sink" \
+        > "$run/iperf-server-$tag.out" 2>&1 &
+    srv_pid=$!
+    for i in $(seq 50); do
+        in_ns "$ns_sink" ss -Htln 'sport = :5201' | grep -q LISTEN && break
+        sleep 0.1
+    done
+    in_ns "$ns_gen" taskset -c "$gen_cpu" timeout $((seconds + warmup + 20)) \
+        iperf3 -c "$ip_sink" -t "$seconds" -O "$warmup" -J > "$out" 2>&1
+    wait "$srv_pid" 2> /dev/null
+    python3 -c '
+import json, sys
+try:
+    print("%.0f" % json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"])
+except Exception:
+    pass' "$out"
+}
+
 # Formats packets per second $1 as Mpps.
 mpps() {
     awk -v p="$1" 'BEGIN { if (p == "") print "-"; else printf "%.3f", p / 1e6 }'
@@ -455,6 +507,7 @@ describe() {
     case $1 in
         afzc) echo "OVS netdev, afzc ports (default: xdp-mode=best-effort)" ;;
         afzc-native) echo "OVS netdev, afzc ports, xdp-mode=native" ;;
+        afzc-generic) echo "OVS netdev, afzc ports, xdp-mode=generic" ;;
         afzc-offload) echo "afzc ports, hw-offload=true: flow runs in XDP" ;;
         afzc-offload-native) echo "same, xdp-mode=native" ;;
         afxdp-native) echo "OVS netdev, OVS afxdp ports, xdp-mode=native" ;;
@@ -463,6 +516,11 @@ describe() {
         bridge) echo "Linux bridge" ;;
         xsk) echo "bare AF_XDP forwarder b1 -> b2, shared UMEM, generic XDP" ;;
         xdp) echo "bare XDP redirect b1 -> b2 (native)" ;;
+        tcp-afzc) echo "TCP, afzc ports, default options, far-end offloads on" ;;
+        tcp-afzc-txoff) echo "TCP, afzc ports, default options, offloads off" ;;
+        tcp-afzc-generic-txoff) echo "TCP, afzc ports, xdp-mode=generic, offloads off" ;;
+        tcp-afxdp-txoff) echo "TCP, OVS afxdp ports, xdp-mode=generic, offloads off" ;;
+        tcp-bridge) echo "TCP, Linux bridge, far-end offloads on" ;;
     esac
 }
 
@@ -484,12 +542,91 @@ fi
 
 results=$run/results
 : > "$results"
+tcp_results=$run/tcp-results
+: > "$tcp_results"
+
+# Sets up and measures TCP config $1 in round $2; appends "CONFIG BPS" to
+# $tcp_results ("-" on failure).
+run_tcp() {
+    local cfg=$1 round=$2 bps= ok=0 setup=$run/setup-$1.out
+    case $cfg in
+        tcp-afzc|tcp-bridge) far_end_offloads on ;;
+        *) far_end_offloads off ;;
+    esac
+    case $cfg in
+        tcp-afzc*|tcp-afxdp*) set_offload false ;;
+    esac
+    case $cfg in
+        tcp-afzc|tcp-afzc-txoff) setup_ovs afzc > "$setup" 2>&1 ;;
+        tcp-afzc-generic-txoff)
+            setup_ovs afzc options:xdp-mode=generic > "$setup" 2>&1 ;;
+        tcp-afxdp-txoff)
+            setup_ovs afxdp options:xdp-mode=generic > "$setup" 2>&1 ;;
+        tcp-bridge)
+            {
+                # The bridge's own ports keep their offloads too, as they
+                # would by default.
+                in_ns "$ns_sw" ethtool -K b1 tx on tso on gso on &&
+                in_ns "$ns_sw" ethtool -K b2 tx on tso on gso on &&
+                ip -n "$ns_sw" link add "$linux_br" type bridge &&
+                ip -n "$ns_sw" link set b1 master "$linux_br" &&
+                ip -n "$ns_sw" link set b2 master "$linux_br" &&
+                ip -n "$ns_sw" link set "$linux_br" up
+            } > "$setup" 2>&1 ;;
+    esac
+    if [ $? = 0 ]; then
+        case $cfg in
+            tcp-afzc*|tcp-afxdp*)
+                ofctl add-flow br0 "priority=0,in_port=2,actions=output:1" \
+                    >> "$setup" 2>&1 ;;
+        esac
+        ok=$?
+    else
+        ok=1
+    fi
+    if [ "$ok" = 0 ]; then
+        case $cfg in
+            tcp-afzc*)
+                appctl afzc/clear-stats > /dev/null 2>&1
+                mode=$(vsctl get Interface b1 status:xdp_mode 2> /dev/null)
+                [ "$round" = 1 ] && echo "$cfg: b1 and b2 use XDP in" \
+                    "${mode:-unknown} mode, rx-csum-fixup" \
+                    "$(vsctl get Interface b1 status:rx_csum_fixup 2> /dev/null)" \
+                    >> "$notes" ;;
+        esac
+        bps=$(measure_tcp "$cfg" "$round")
+        case $cfg in
+            tcp-afzc*)
+                echo "$cfg run $round: b1 rx_packets=$(afzc_counter b1 rx_packets)" \
+                     "rx_csum_fixed=$(afzc_counter b1 rx_csum_fixed)" \
+                     "rx_dropped=$(afzc_counter b1 rx_dropped);" \
+                     "b2 rx_csum_fixed=$(afzc_counter b2 rx_csum_fixed)" \
+                     >> "$notes" ;;
+        esac
+    else
+        warn "$cfg: setup failed: $(tail -n 3 "$setup")"
+        echo "$cfg: setup failed, see $setup" >> "$notes"
+    fi
+    echo "$cfg ${bps:--}" >> "$tcp_results"
+    say "$(printf 'run %s: %-24s TCP: %s Gbit/s' "$round" "$cfg" \
+           "$(awk -v b="$bps" 'BEGIN { if (b == "") print "-"; else printf "%.2f", b / 1e9 }')")"
+    reset_switch
+    far_end_offloads off
+    for p in b1 b2; do
+        in_ns "$ns_sw" ethtool -K "$p" tx off > /dev/null 2>&1
+    done
+}
 notes=$run/notes
 # Each round runs every configuration once, so that whatever else the
 # machine does at some moment hits all of them alike.
 for round in $(seq "$repeat"); do
     for cfg in $configs; do
         reset_switch
+        case $cfg in
+            tcp-*)
+                run_tcp "$cfg" "$round"
+                continue ;;
+        esac
         case $cfg in
             afzc-offload*) set_offload true ;;
             afzc*|afxdp*|system) set_offload false ;;
@@ -502,6 +639,8 @@ for round in $(seq "$repeat"); do
             afzc) setup_ovs afzc > "$run/setup-$cfg.out" 2>&1 ;;
             afzc-native) setup_ovs afzc options:xdp-mode=native \
                              > "$run/setup-$cfg.out" 2>&1 ;;
+            afzc-generic) setup_ovs afzc options:xdp-mode=generic \
+                              > "$run/setup-$cfg.out" 2>&1 ;;
             afxdp-native) setup_ovs afxdp options:xdp-mode=native \
                               > "$run/setup-$cfg.out" 2>&1 ;;
             afxdp-generic) setup_ovs afxdp options:xdp-mode=generic \
@@ -797,6 +936,48 @@ awk -v sizes="$sizes" -v flows="$flows_list" -v repeat="$repeat" \
         for (x = 1; x <= m; x++) s = s (x > 1 ? ", " : "") a[x]
         return s
     }' "$results" | tee "$run/table.txt"
+if [ -s "$tcp_results" ]; then
+    echo
+    echo "TCP throughput, Gbit/s (one iperf3 stream afzcb-gen -> afzcb-sink," \
+         "${seconds}s after ${warmup}s, median of $repeat rounds), and the"
+    echo "median over the rounds of each round's ratio to the same round's"
+    echo "tcp-afzc-txoff and tcp-afxdp-txoff rows:"
+    echo
+    # $tcp_results has one line per measurement: CONFIG BITS-PER-SECOND.
+    awk '
+        {
+            r[$1] = r[$1] " " $2
+            if (!seen[$1]++) order[n++] = $1
+        }
+        function median(list,    a, m, x, y, t, v) {
+            m = 0
+            na = split(list, a, " ")
+            for (x = 1; x <= na; x++) if (a[x] != "-" && a[x] != "") v[++m] = a[x] + 0
+            if (!m) return ""
+            for (x = 2; x <= m; x++)
+                for (y = x; y > 1 && v[y - 1] > v[y]; y--) { t = v[y]; v[y] = v[y - 1]; v[y - 1] = t }
+            return (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
+        }
+        function pairmed(c, d,    a, b, na, nb, x, q) {
+            if (!(d in r)) return "-"
+            na = split(r[c], a, " "); nb = split(r[d], b, " ")
+            q = ""
+            for (x = 1; x <= na && x <= nb; x++)
+                if (a[x] != "-" && b[x] != "-" && b[x] + 0 > 0) q = q " " (a[x] / b[x])
+            q = median(q)
+            return q == "" ? "-" : sprintf("%.2f", q)
+        }
+        END {
+            printf "%-24s %8s %10s %10s   %s\n", "config", "Gbit/s", "/afzc-off", "/afxdp", "rounds (Gbit/s)"
+            for (i = 0; i < n; i++) {
+                c = order[i]; m = median(r[c]); all = ""
+                na = split(r[c], a, " ")
+                for (x = 1; x <= na; x++) all = all " " (a[x] == "-" ? "-" : sprintf("%.2f", a[x] / 1e9))
+                printf "%-24s %8s %10s %10s  %s\n", c, m == "" ? "-" : sprintf("%.2f", m / 1e9),
+                       pairmed(c, "tcp-afzc-txoff"), pairmed(c, "tcp-afxdp-txoff"), all
+            }
+        }' "$tcp_results" | tee "$run/tcp-table.txt"
+fi
 if [ -n "$json" ]; then
     cp "$run/table.json" "$json" && say "results written as JSON to $json" \
         || warn "cannot write $json"
