@@ -1029,7 +1029,7 @@ struct afzc_counter {
 };
 
 /* Most counters afzc_queue_counters() reports. */
-#define AFZC_MAX_COUNTERS 32
+#define AFZC_MAX_COUNTERS 40
 
 /* Appends counter 'name' with 'value' to 'c', of which '*n' are in use. */
 static void
