@@ -157,7 +157,7 @@ check-afzc-traffic-offload: all $(AFZC_TRAFFIC_TESTSUITE) tests/atconfig \
 
 # The zero-copy suite, in a QEMU guest with virtio-net and igb NICs (see
 # utilities/afzc-vm.sh, which installs or fetches QEMU and the guest's
-# kernel on first use).  As root; takes about N minutes under TCG.
+# kernel on first use).  As root; about 20 minutes under TCG on 2 CPUs.
 check-afzc-zerocopy: all $(AFZC_ZEROCOPY_TESTSUITE) tests/atconfig \
 		tests/atlocal
 	@$(SHELL) '$(srcdir)/utilities/afzc-vm.sh' check \
