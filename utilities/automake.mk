@@ -8,12 +8,10 @@
 #   utilities/afzc-test.sh      make check, make check-afzc and make
 #                               check-afzc-zerocopy.
 #   utilities/afzc-vm.sh        the QEMU guest of make check-afzc-zerocopy.
-#   utilities/afzc-vm-bench.sh  afzc against afxdp, zero-copy, in that guest.
 
 dist_noinst_SCRIPTS = \
 	utilities/afzc-build.sh \
 	utilities/afzc-lib.sh \
 	utilities/afzc-sandbox.sh \
 	utilities/afzc-test.sh \
-	utilities/afzc-vm.sh \
-	utilities/afzc-vm-bench.sh
+	utilities/afzc-vm.sh
