@@ -368,7 +368,7 @@ run() {
         set -e
         ip link set lo up
         sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-        ip link add zvqbr type bridge mtu 9000
+        ip link add zvqbr mtu 9000 type bridge
         for t in zvq2 zvq3; do
             ip tuntap add dev $t mode tap multi_queue
             ip link set $t mtu 9000 master zvqbr up
