@@ -432,8 +432,20 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
     ovs_mutex_lock(&dev->lx.mutex);
     configured = dev->configured;
     ovs_mutex_unlock(&dev->lx.mutex);
-    if (!configured) {
+    {
+        /* Checked for a running port too: a reconfiguration with more
+         * queues than the device has would fail to bind and take the port
+         * out of the datapath. */
         int n_dev_rxq = afzc_dev_n_rx_queues(name);
+
+        if (n_dev_rxq && n_rxq > n_dev_rxq) {
+            *errp = xasprintf("%s: options:n_rxq=%d exceeds the %d rx "
+                              "queue%s of the device", name, n_rxq,
+                              n_dev_rxq, n_dev_rxq == 1 ? "" : "s");
+            return EINVAL;
+        }
+    }
+    if (!configured) {
         int ifindex = if_nametoindex(name);
         int mtu = 0;
         uint32_t prog_id;
@@ -442,12 +454,6 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
         if (!ifindex) {
             *errp = xasprintf("%s: no such device", name);
             return ENODEV;
-        }
-        if (n_dev_rxq && n_rxq > n_dev_rxq) {
-            *errp = xasprintf("%s: options:n_rxq=%d exceeds the %d rx "
-                              "queue%s of the device", name, n_rxq,
-                              n_dev_rxq, n_dev_rxq == 1 ? "" : "s");
-            return EINVAL;
         }
         if (!afzc_xdp_query(ifindex, &prog_id, &ours) && prog_id && !ours) {
             *errp = xasprintf("%s: the device already has an XDP program "
