@@ -537,6 +537,16 @@ afzc_xsk_send(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
             xsk->stats.tx_copied++;
         }
 
+        if (xsk->zerocopy && size < ETH_TOTAL_MIN
+            && addr % AFZC_FRAME_SIZE + ETH_TOTAL_MIN <= AFZC_FRAME_SIZE) {
+            /* A zero-copy driver hands the frame to the NIC as it is, and
+             * leaves padding a runt to the hardware, which not every NIC
+             * (QEMU's igb) does: pad it here, in its own frame. */
+            memset((char *) afzc_umem_data(xsk->umem, addr) + size, 0,
+                   ETH_TOTAL_MIN - size);
+            size = ETH_TOTAL_MIN;
+        }
+
         desc = afzc_ring_tx_desc(&xsk->tx, idx + n);
         desc->addr = addr;
         desc->len = size;

@@ -542,17 +542,12 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
     ovs_mutex_lock(&dev->lx.mutex);
     configured = dev->configured;
     ovs_mutex_unlock(&dev->lx.mutex);
-    if (!configured) {
+    {
+        /* Checked for a running port too: a reconfiguration with more
+         * queues than the device has would fail to bind and take the port
+         * out of the datapath. */
         int n_dev_rxq = afzc_dev_n_rx_queues(name);
-        int ifindex = if_nametoindex(name);
-        int mtu = 0;
-        uint32_t prog_id;
-        bool ours;
 
-        if (!ifindex) {
-            *errp = xasprintf("%s: no such device", name);
-            return ENODEV;
-        }
         if (n_dev_rxq && n_rxq > n_dev_rxq) {
             *errp = xasprintf("%s: options:n_rxq=%d exceeds the %d rx "
                               "queue%s of the device", name, n_rxq,
@@ -565,6 +560,17 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
                               name, start_qid, n_rxq, start_qid,
                               start_qid + n_rxq - 1, n_dev_rxq);
             return EINVAL;
+        }
+    }
+    if (!configured) {
+        int ifindex = if_nametoindex(name);
+        int mtu = 0;
+        uint32_t prog_id;
+        bool ours;
+
+        if (!ifindex) {
+            *errp = xasprintf("%s: no such device", name);
+            return ENODEV;
         }
         if (!afzc_xdp_query(ifindex, &prog_id, &ours) && prog_id && !ours) {
             *errp = xasprintf("%s: the device already has an XDP program "

@@ -1,6 +1,6 @@
 # afzc test suites.
 #
-# Three Autotest suites, each generated from a tests/*testsuite.at of ours
+# Four Autotest suites, each generated from a tests/*testsuite.at of ours
 # plus the Open vSwitch test macros, which autom4te finds in the OVS source
 # tree through -I $(OVS_SRCDIR) (our .at files have names OVS does not use,
 # so nothing of OVS's is shadowed):
@@ -13,6 +13,9 @@
 #                                          ports (long; run by hand);
 #                                          "make check-afzc-traffic-offload"
 #                                          runs it with hw-offload=true.
+#   tests/system-afzc-zerocopy-testsuite   "make check-afzc-zerocopy":
+#                                          zero-copy tests on virtio-net
+#                                          and igb, in a QEMU guest.
 #
 # TESTSUITEFLAGS is passed to each suite, e.g.
 #   make check TESTSUITEFLAGS='-j2 -k umem'
@@ -23,6 +26,7 @@
 AFZC_TESTSUITE = $(srcdir)/tests/testsuite
 AFZC_SYSTEM_TESTSUITE = $(srcdir)/tests/system-afzc-testsuite
 AFZC_TRAFFIC_TESTSUITE = $(srcdir)/tests/system-afzc-traffic-testsuite
+AFZC_ZEROCOPY_TESTSUITE = $(srcdir)/tests/system-afzc-zerocopy-testsuite
 
 # Our ovs-vswitchd first, then the OVS build tree's programs.  Absolute
 # directories, so that the suites do not try to find them in our tree.
@@ -65,11 +69,18 @@ AFZC_TRAFFIC_TESTSUITE_AT = \
 	tests/system-afzc-traffic-testsuite.at \
 	tests/system-afzc-macros.at
 
+AFZC_ZEROCOPY_TESTSUITE_AT = \
+	tests/system-afzc-zerocopy-testsuite.at \
+	tests/system-afzc-macros.at \
+	tests/system-afzc-zerocopy-macros.at \
+	tests/system-afzc-zerocopy.at
+
 EXTRA_DIST += \
 	$(AFZC_COMMON_AT) \
 	$(AFZC_TESTSUITE_AT) \
 	$(AFZC_SYSTEM_TESTSUITE_AT) \
 	$(AFZC_TRAFFIC_TESTSUITE_AT) \
+	$(AFZC_ZEROCOPY_TESTSUITE_AT) \
 	tests/afzc-isolate.sh \
 	tests/atlocal.in
 
@@ -103,9 +114,13 @@ $(AFZC_TRAFFIC_TESTSUITE): $(srcdir)/tests/package.m4 $(AFZC_COMMON_AT) \
 		$(OVS_SRCDIR)/tests/system-traffic.at
 	$(AM_V_GEN)$(AFZC_AUTOTEST) -o '$@.tmp' '$@.at' && mv '$@.tmp' '$@'
 
+$(AFZC_ZEROCOPY_TESTSUITE): $(srcdir)/tests/package.m4 $(AFZC_COMMON_AT) \
+		$(AFZC_ZEROCOPY_TESTSUITE_AT) $(AFZC_OVS_SYSTEM_MACROS_AT)
+	$(AM_V_GEN)$(AFZC_AUTOTEST) -o '$@.tmp' '$@.at' && mv '$@.tmp' '$@'
+
 # Building the suites without running them.
 afzc-testsuites: $(AFZC_TESTSUITE) $(AFZC_SYSTEM_TESTSUITE) \
-		$(AFZC_TRAFFIC_TESTSUITE)
+		$(AFZC_TRAFFIC_TESTSUITE) $(AFZC_ZEROCOPY_TESTSUITE)
 
 # configure writes tests/atconfig (AC_CONFIG_TESTDIR) but automake makes
 # no rule for it.
@@ -143,20 +158,30 @@ check-afzc-traffic-offload: all $(AFZC_TRAFFIC_TESTSUITE) tests/atconfig \
 	@suite='$(AFZC_TRAFFIC_TESTSUITE)'; \
 	  $(AFZC_RUN_SYSTEM_SUITE) AFZC_HW_OFFLOAD=true
 
+# The zero-copy suite, in a QEMU guest with virtio-net and igb NICs (see
+# utilities/afzc-vm.sh, which installs or fetches QEMU and the guest's
+# kernel on first use).  As root; about 20 minutes under TCG on 2 CPUs.
+check-afzc-zerocopy: all $(AFZC_ZEROCOPY_TESTSUITE) tests/atconfig \
+		tests/atlocal
+	@$(SHELL) '$(srcdir)/utilities/afzc-vm.sh' check \
+	  '$(AFZC_ZEROCOPY_TESTSUITE)' '$(AFZC_AUTOTEST_PATH)' $(TESTSUITEFLAGS)
+
 .PHONY: afzc-testsuites check-afzc-unit check-afzc check-afzc-traffic \
-	check-afzc-traffic-offload \
+	check-afzc-traffic-offload check-afzc-zerocopy \
 	clean-afzc-tests
 
 clean-local: clean-afzc-tests
 clean-afzc-tests:
 	-for s in '$(AFZC_TESTSUITE)' '$(AFZC_SYSTEM_TESTSUITE)' \
-	          '$(AFZC_TRAFFIC_TESTSUITE)'; do \
+	          '$(AFZC_TRAFFIC_TESTSUITE)' '$(AFZC_ZEROCOPY_TESTSUITE)'; do \
 	  test ! -f "$$s" || $(SHELL) "$$s" -C tests --clean; \
 	done
 	rm -rf tests/testsuite.dir tests/system-afzc-testsuite.dir \
-	  tests/system-afzc-traffic-testsuite.dir
+	  tests/system-afzc-traffic-testsuite.dir \
+	  tests/system-afzc-zerocopy-testsuite.dir tests/system-afzc-zerocopy-vm
 	rm -f tests/testsuite.log tests/system-afzc-testsuite.log \
-	  tests/system-afzc-traffic-testsuite.log
+	  tests/system-afzc-traffic-testsuite.log \
+	  tests/system-afzc-zerocopy-testsuite.log
 
 # The generated suites are not distributed: they are rebuilt from the .at
 # files, so they go with "make distclean".
@@ -164,5 +189,6 @@ DISTCLEANFILES += \
 	$(AFZC_TESTSUITE) \
 	$(AFZC_SYSTEM_TESTSUITE) \
 	$(AFZC_TRAFFIC_TESTSUITE) \
+	$(AFZC_ZEROCOPY_TESTSUITE) \
 	$(srcdir)/tests/package.m4 \
 	tests/atconfig

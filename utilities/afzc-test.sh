@@ -2,16 +2,23 @@
 # afzc-test.sh -- builds afzc and runs its test suites.
 #
 # Runs utilities/afzc-build.sh, then "make check" (the unit suite,
-# tests/testsuite) and "make check-afzc" (the system suite,
-# tests/system-afzc-testsuite, which needs root).  Both suites run even
-# when the first fails; the exit status is non-zero when either failed.
+# tests/testsuite), "make check-afzc" (the system suite,
+# tests/system-afzc-testsuite, which needs root) and "make
+# check-afzc-zerocopy" (the zero-copy suite, in a QEMU guest with
+# virtio-net and igb NICs; root too, and it installs QEMU and fetches the
+# guest's kernel on first use, see utilities/afzc-vm.sh).  Every suite
+# runs even when an earlier one fails; the exit status is non-zero when
+# any failed.
 #
-# Usage: utilities/afzc-test.sh [--unit|--system] [--no-build] [FLAG]...
-#   --unit       run only the unit suite
-#   --system     run only the system suite
-#   --no-build   do not run utilities/afzc-build.sh first
-#   FLAG...      passed to both suites, after $TESTSUITEFLAGS; for
-#                example "-k umem" or "-v 3" or "-j2"
+# Usage: utilities/afzc-test.sh [--unit|--system|--zerocopy]
+#                               [--no-zerocopy] [--no-build] [FLAG]...
+#   --unit         run only the unit suite
+#   --system       run only the system suite
+#   --zerocopy     run only the zero-copy suite
+#   --no-zerocopy  do not run the zero-copy suite
+#   --no-build     do not run utilities/afzc-build.sh first
+#   FLAG...        passed to every suite, after $TESTSUITEFLAGS; for
+#                  example "-k umem" or "-v 3" or "-j2"
 #
 # Example: TESTSUITEFLAGS=-j2 utilities/afzc-test.sh --unit
 #
@@ -22,6 +29,7 @@ set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 run_unit=yes
 run_system=yes
+run_zerocopy=yes
 build=yes
 flags=${TESTSUITEFLAGS:-}
 
@@ -30,8 +38,10 @@ die() { echo "afzc: error: $*" >&2; exit 1; }
 
 for arg in "$@"; do
     case $arg in
-        --unit) run_system=no ;;
-        --system) run_unit=no ;;
+        --unit) run_system=no run_zerocopy=no ;;
+        --system) run_unit=no run_zerocopy=no ;;
+        --zerocopy) run_unit=no run_system=no ;;
+        --no-zerocopy) run_zerocopy=no ;;
         --no-build) build=no ;;
         -h|--help)
             sed -n '2,/^$/s/^# \{0,1\}//p' "$0"
@@ -39,8 +49,9 @@ for arg in "$@"; do
         *) flags="$flags $arg" ;;
     esac
 done
-if [ "$run_unit" = no ] && [ "$run_system" = no ]; then
-    die "--unit and --system exclude each other"
+if [ "$run_unit" = no ] && [ "$run_system" = no ] &&
+   [ "$run_zerocopy" = no ]; then
+    die "--unit, --system and --zerocopy exclude each other"
 fi
 
 if [ "$build" = yes ]; then
@@ -98,6 +109,16 @@ if [ "$run_system" = yes ]; then
         total_fail=$((total_fail + 1))
     else
         run_suite check-afzc "system suite" system-afzc-testsuite
+    fi
+fi
+if [ "$run_zerocopy" = yes ]; then
+    if [ "$(id -u)" != 0 ]; then
+        say "the zero-copy suite needs root (QEMU's network namespace, packages)"
+        failed_suites+=("zero-copy suite (not root)")
+        total_fail=$((total_fail + 1))
+    else
+        run_suite check-afzc-zerocopy "zero-copy suite" \
+            system-afzc-zerocopy-testsuite
     fi
 fi
 

@@ -5,7 +5,9 @@
 #                               ./boot.sh, ./configure, make.
 #   utilities/afzc-sandbox.sh   a private OVS with two afzc ports, traffic
 #                               between two namespaces, counters, teardown.
-#   utilities/afzc-test.sh      make check and make check-afzc.
+#   utilities/afzc-test.sh      make check, make check-afzc and make
+#                               check-afzc-zerocopy.
+#   utilities/afzc-vm.sh        the QEMU guest of make check-afzc-zerocopy.
 #   utilities/afzc-memory.sh    ovs-vswitchd's memory with N afzc or afxdp
 #                               ports.
 
@@ -14,4 +16,5 @@ dist_noinst_SCRIPTS = \
 	utilities/afzc-lib.sh \
 	utilities/afzc-memory.sh \
 	utilities/afzc-sandbox.sh \
-	utilities/afzc-test.sh
+	utilities/afzc-test.sh \
+	utilities/afzc-vm.sh
