@@ -182,6 +182,19 @@ netdev_afzc_cast(const struct netdev *netdev)
     return CONTAINER_OF(netdev, struct netdev_afzc, lx.up);
 }
 
+/* Returns true if afzc port 'netdev' runs its sockets in zero-copy mode. */
+bool
+netdev_afzc_is_zerocopy(const struct netdev *netdev)
+{
+    struct netdev_afzc *dev = netdev_afzc_cast(netdev);
+    bool zerocopy;
+
+    ovs_mutex_lock(&dev->lx.mutex);
+    zerocopy = dev->configured && dev->mode_in_use == AFZC_MODE_NATIVE_ZC;
+    ovs_mutex_unlock(&dev->lx.mutex);
+    return zerocopy;
+}
+
 /* Returns the name of the driver of device 'name' in 'driver' (of 'size'
  * bytes), or an empty string if it cannot be found. */
 static void

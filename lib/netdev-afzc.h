@@ -40,6 +40,7 @@ enum afzc_xdp_mode {
 int netdev_afzc_register(void);
 void netdev_afzc_main_init(void);
 bool netdev_afzc_is_afzc(const struct netdev *);
+bool netdev_afzc_is_zerocopy(const struct netdev *);
 const struct netdev_class *netdev_afzc_get_class(bool nonpmd);
 void netdev_afzc_show(const struct netdev *, struct ds *, struct json *);
 void netdev_afzc_clear_stats(const struct netdev *);

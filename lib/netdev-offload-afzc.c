@@ -34,6 +34,13 @@
 #include "util.h"
 #include "uuid.h"
 
+/* Why flows of zero-copy ports stay in user space: a frame that the XDP
+ * program redirects from or to a zero-copy port never reaches the far end
+ * (seen with virtio-net and igb under QEMU, Linux 7.3; the cause is not
+ * known yet), so such a flow is not offloaded. */
+#define AFZC_OFFLOAD_ZEROCOPY_REASON \
+    "a zero-copy port, which XDP redirects do not reliably reach yet"
+
 VLOG_DEFINE_THIS_MODULE(netdev_offload_afzc);
 
 COVERAGE_DEFINE(afzc_offload_put);
@@ -269,6 +276,11 @@ afzc_offload_translate_actions(const struct netdev *in,
                 *reason = "output to a port that is not another afzc port";
                 return EOPNOTSUPP;
             }
+            if (netdev_afzc_is_zerocopy(outdev)) {
+                netdev_close(outdev);
+                *reason = AFZC_OFFLOAD_ZEROCOPY_REASON;
+                return EOPNOTSUPP;
+            }
             netdev_close(outdev);
             act.type = AFZC_ACT_OUTPUT;
             act.ifindex = ifindex;
@@ -386,7 +398,12 @@ netdev_offload_afzc_flow_put(struct netdev *netdev, struct match *match,
     size_t n_acts;
     int error;
 
-    error = afzc_offload_translate_match(match, &key, &mask, &reason);
+    if (netdev_afzc_is_zerocopy(netdev)) {
+        reason = AFZC_OFFLOAD_ZEROCOPY_REASON;
+        error = EOPNOTSUPP;
+    } else {
+        error = afzc_offload_translate_match(match, &key, &mask, &reason);
+    }
     if (!error) {
         error = afzc_offload_translate_actions(netdev, actions, actions_len,
                                                acts, &n_acts, &reason);
