@@ -277,7 +277,8 @@ results='$results'
 EOF
     cat >> "$results/guest.sh" <<'EOF'
 mount -t tmpfs -o mode=0755 run /run
-mount -t tmpfs tmp /tmp
+# /tmp stays the host's, under the overlay: a checkout there (a CI clone)
+# and the results directory in it must stay visible.
 mkdir -p /dev/pts /dev/shm /sys/fs/bpf
 mount -t devpts devpts /dev/pts
 mount -t tmpfs shm /dev/shm
