@@ -46,7 +46,7 @@
 #define AFZC_HOOK_SLOT 0
 #define AFZC_HOOK_CONTINUE_SLOT 1
 
-/* Most queues of a port, as in lib/afzc-xdp-common.h. */
+/* Most queues of a port, as in lib/afzc-xdp-shared.h. */
 #define AFZC_HOOK_MAX_QUEUES 64
 
 /* Indexes of struct afzc_hook_counters. */

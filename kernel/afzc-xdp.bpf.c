@@ -21,7 +21,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "afzc-hook.h"
-#include "afzc-xdp-common.h"
+#include "afzc-xdp-shared.h"
 
 /* Rx queue index -> AF_XDP socket of that queue. */
 struct {

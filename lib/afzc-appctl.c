@@ -16,6 +16,7 @@
 
 #include "afzc-appctl.h"
 
+#include "afzc-stats.h"
 #include "afzc-umem.h"
 #include "afzc-xsk.h"
 #include "netdev-afzc.h"
@@ -96,6 +97,124 @@ afzc_appctl_reply_json(struct unixctl_conn *conn, struct json *json)
     json_destroy(json);
 }
 
+/* Replies to 'conn' for afzc/umem-show when there is no UMEM. */
+static void
+afzc_appctl_umem_none(struct unixctl_conn *conn, bool as_json)
+{
+    if (as_json) {
+        struct json *json = json_object_create();
+
+        json_object_put(json, "umem", json_null_create());
+        json_object_put(json, "next_frames",
+                        json_integer_create(afzc_umem_configured_frames()));
+        afzc_appctl_reply_json(conn, json);
+    } else {
+        char *s = xasprintf("no UMEM (no afzc port); next size: %"PRIu32
+                            " frames\n", afzc_umem_configured_frames());
+
+        unixctl_command_reply(conn, s);
+        free(s);
+    }
+}
+
+/* Puts the totals of 'umem' into JSON object 'json' for afzc/umem-show. */
+static void
+afzc_appctl_umem_json(struct afzc_umem *umem,
+                      const struct afzc_frame_counts *c,
+                      const struct afzc_umem_budget *b, struct json *json)
+{
+    json_object_put(json, "frame_size", json_integer_create(AFZC_FRAME_SIZE));
+    json_object_put(json, "frames",
+                    json_integer_create(afzc_umem_n_frames(umem)));
+#define AFZC_PUT(S, FIELD) \
+    json_object_put(json, #FIELD, json_integer_create((S)->FIELD))
+    AFZC_PUT(c, free); AFZC_PUT(c, stashed); AFZC_PUT(c, fill);
+    AFZC_PUT(c, rx); AFZC_PUT(c, held); AFZC_PUT(c, tx);
+    AFZC_PUT(c, completion);
+    json_object_put(json, "sockets_copy",
+                    json_integer_create(afzc_umem_n_sockets(umem, false)));
+    json_object_put(json, "sockets_zerocopy",
+                    json_integer_create(afzc_umem_n_sockets(umem, true)));
+    AFZC_PUT(b, reserve); AFZC_PUT(b, fill_budget); AFZC_PUT(b, fill_floor);
+    AFZC_PUT(b, fill_held);
+#undef AFZC_PUT
+    json_object_put(json, "fill_queues", json_integer_create(b->n_queues));
+}
+
+/* Appends the totals of 'umem' to 'out' as text for afzc/umem-show. */
+static void
+afzc_appctl_umem_text(struct afzc_umem *umem,
+                      const struct afzc_frame_counts *c,
+                      const struct afzc_umem_budget *b, struct ds *out)
+{
+    ds_put_format(out,
+                  "frame_size: %d\nframes: %"PRIu32"\n"
+                  "size_bytes: %"PRIu64"\nfree: %"PRIu64"\n"
+                  "stashed: %"PRIu64"\nfill: %"PRIu64"\nrx: %"PRIu64"\n"
+                  "held: %"PRIu64"\ntx: %"PRIu64"\n"
+                  "completion: %"PRIu64"\n"
+                  "sockets_copy: %"PRIuSIZE"\n"
+                  "sockets_zerocopy: %"PRIuSIZE"\n",
+                  AFZC_FRAME_SIZE, afzc_umem_n_frames(umem),
+                  (uint64_t) afzc_umem_n_frames(umem) * AFZC_FRAME_SIZE,
+                  c->free, c->stashed, c->fill, c->rx, c->held, c->tx,
+                  c->completion, afzc_umem_n_sockets(umem, false),
+                  afzc_umem_n_sockets(umem, true));
+    ds_put_format(out,
+                  "reserve: %"PRIu32"\nfill_budget: %"PRIu32"\n"
+                  "fill_floor: %"PRIu32"\nfill_held: %"PRIu32"\n"
+                  "fill_queues: %"PRIu32"\n", b->reserve, b->fill_budget,
+                  b->fill_floor, b->fill_held, b->n_queues);
+}
+
+/* Describes the frames that the queues of afzc port 'netdev' hold, for
+ * afzc/umem-show: as a member of JSON object 'ports' if that is nonnull,
+ * otherwise as a line of text in 'out'. */
+static void
+afzc_appctl_umem_port(const struct netdev *netdev, struct ds *out,
+                      struct json *ports)
+{
+    struct afzc_frame_counts pc;
+    struct afzc_port_view v;
+    struct json *p = NULL, *t = NULL;
+
+    memset(&pc, 0, sizeof pc);
+    netdev_afzc_lock_view(netdev, &v);
+    for (int q = 0; q < v.n_rxq; q++) {
+        afzc_xsk_get_counts(v.xsks[q], &pc);
+    }
+    if (ports) {
+        p = json_object_create();
+        t = json_array_create_empty();
+        json_object_put(p, "fill_targets", t);
+    } else {
+        ds_put_format(out, "port %s: stashed %"PRIu64" fill %"PRIu64
+                      " rx %"PRIu64" tx %"PRIu64" completion %"PRIu64
+                      " fill_targets", v.name, pc.stashed, pc.fill, pc.rx,
+                      pc.tx, pc.completion);
+    }
+    for (int q = 0; q < v.n_rxq; q++) {
+        uint32_t target = afzc_xsk_fill_target(v.xsks[q]);
+
+        if (t) {
+            json_array_add(t, json_integer_create(target));
+        } else {
+            ds_put_format(out, "%c%"PRIu32, q ? ',' : ' ', target);
+        }
+    }
+    if (p) {
+        json_object_put(p, "stashed", json_integer_create(pc.stashed));
+        json_object_put(p, "fill", json_integer_create(pc.fill));
+        json_object_put(p, "rx", json_integer_create(pc.rx));
+        json_object_put(p, "tx", json_integer_create(pc.tx));
+        json_object_put(p, "completion", json_integer_create(pc.completion));
+        json_object_put(ports, v.name, p);
+    } else {
+        ds_put_char(out, '\n');
+    }
+    netdev_afzc_unlock(netdev);
+}
+
 /* afzc/umem-show [--json]: where every frame of the shared UMEM is, in
  * total and per port. */
 static void
@@ -113,108 +232,24 @@ afzc_appctl_umem_show(struct unixctl_conn *conn, int argc,
 
     afzc_appctl_parse(argc, argv, &as_json);
     if (!umem) {
-        if (as_json) {
-            json = json_object_create();
-            json_object_put(json, "umem", json_null_create());
-            json_object_put(json, "next_frames",
-                            json_integer_create(
-                                afzc_umem_configured_frames()));
-            afzc_appctl_reply_json(conn, json);
-        } else {
-            ds_put_format(&out, "no UMEM (no afzc port); next size: %"
-                          PRIu32" frames\n", afzc_umem_configured_frames());
-            unixctl_command_reply(conn, ds_cstr(&out));
-        }
-        ds_destroy(&out);
+        afzc_appctl_umem_none(conn, as_json);
         return;
     }
 
-    afzc_umem_get_counts(umem, &c);
+    afzc_xsk_get_umem_counts(umem, &c);
     afzc_umem_get_budget(umem, &b);
     if (as_json) {
         json = json_object_create();
-        json_object_put(json, "frame_size",
-                        json_integer_create(AFZC_FRAME_SIZE));
-        json_object_put(json, "frames",
-                        json_integer_create(afzc_umem_n_frames(umem)));
-#define AFZC_PUT(FIELD) \
-        json_object_put(json, #FIELD, json_integer_create(c.FIELD))
-        AFZC_PUT(free); AFZC_PUT(stashed); AFZC_PUT(fill); AFZC_PUT(rx);
-        AFZC_PUT(held); AFZC_PUT(tx); AFZC_PUT(completion);
-#undef AFZC_PUT
-        json_object_put(json, "sockets_copy",
-                        json_integer_create(afzc_umem_n_sockets(umem,
-                                                                false)));
-        json_object_put(json, "sockets_zerocopy",
-                        json_integer_create(afzc_umem_n_sockets(umem,
-                                                                true)));
-#define AFZC_PUT(FIELD) \
-        json_object_put(json, #FIELD, json_integer_create(b.FIELD))
-        AFZC_PUT(reserve); AFZC_PUT(fill_budget); AFZC_PUT(fill_floor);
-        AFZC_PUT(fill_held);
-#undef AFZC_PUT
-        json_object_put(json, "fill_queues",
-                        json_integer_create(b.n_queues));
+        afzc_appctl_umem_json(umem, &c, &b, json);
         ports = json_object_create();
         json_object_put(json, "ports", ports);
     } else {
-        ds_put_format(&out,
-                      "frame_size: %d\nframes: %"PRIu32"\n"
-                      "size_bytes: %"PRIu64"\nfree: %"PRIu64"\n"
-                      "stashed: %"PRIu64"\nfill: %"PRIu64"\nrx: %"PRIu64"\n"
-                      "held: %"PRIu64"\ntx: %"PRIu64"\n"
-                      "completion: %"PRIu64"\n"
-                      "sockets_copy: %"PRIuSIZE"\n"
-                      "sockets_zerocopy: %"PRIuSIZE"\n",
-                      AFZC_FRAME_SIZE, afzc_umem_n_frames(umem),
-                      (uint64_t) afzc_umem_n_frames(umem) * AFZC_FRAME_SIZE,
-                      c.free, c.stashed, c.fill, c.rx, c.held, c.tx,
-                      c.completion, afzc_umem_n_sockets(umem, false),
-                      afzc_umem_n_sockets(umem, true));
-        ds_put_format(&out,
-                      "reserve: %"PRIu32"\nfill_budget: %"PRIu32"\n"
-                      "fill_floor: %"PRIu32"\nfill_held: %"PRIu32"\n"
-                      "fill_queues: %"PRIu32"\n", b.reserve, b.fill_budget,
-                      b.fill_floor, b.fill_held, b.n_queues);
+        afzc_appctl_umem_text(umem, &c, &b, &out);
     }
 
     n = afzc_appctl_get_ports(NULL, &devices);
     for (size_t i = 0; i < n; i++) {
-        struct afzc_frame_counts pc;
-        const char *name = netdev_get_name(devices[i]);
-        uint32_t *targets;
-        size_t n_targets;
-
-        memset(&pc, 0, sizeof pc);
-        netdev_afzc_get_frame_counts(devices[i], &pc);
-        n_targets = netdev_afzc_get_fill_targets(devices[i], &targets);
-        if (as_json) {
-            struct json *p = json_object_create();
-            struct json *t = json_array_create_empty();
-
-            for (size_t q = 0; q < n_targets; q++) {
-                json_array_add(t, json_integer_create(targets[q]));
-            }
-            json_object_put(p, "fill_targets", t);
-
-            json_object_put(p, "stashed", json_integer_create(pc.stashed));
-            json_object_put(p, "fill", json_integer_create(pc.fill));
-            json_object_put(p, "rx", json_integer_create(pc.rx));
-            json_object_put(p, "tx", json_integer_create(pc.tx));
-            json_object_put(p, "completion",
-                            json_integer_create(pc.completion));
-            json_object_put(ports, name, p);
-        } else {
-            ds_put_format(&out, "port %s: stashed %"PRIu64" fill %"PRIu64
-                          " rx %"PRIu64" tx %"PRIu64" completion %"PRIu64
-                          " fill_targets", name, pc.stashed, pc.fill, pc.rx,
-                          pc.tx, pc.completion);
-            for (size_t q = 0; q < n_targets; q++) {
-                ds_put_format(&out, "%c%"PRIu32, q ? ',' : ' ', targets[q]);
-            }
-            ds_put_char(&out, '\n');
-        }
-        free(targets);
+        afzc_appctl_umem_port(devices[i], &out, ports);
     }
     afzc_appctl_put_ports(devices, n);
 
@@ -249,7 +284,11 @@ afzc_appctl_show(struct unixctl_conn *conn, int argc, const char *argv[],
         json = json_array_create_empty();
     }
     for (size_t i = 0; i < n; i++) {
-        netdev_afzc_show(devices[i], &out, json);
+        struct afzc_port_view v;
+
+        netdev_afzc_lock_view(devices[i], &v);
+        afzc_stats_show(&v, &out, json);
+        netdev_afzc_unlock(devices[i]);
     }
     afzc_appctl_put_ports(devices, n);
 
@@ -275,14 +314,19 @@ afzc_appctl_clear_stats(struct unixctl_conn *conn, int argc,
         unixctl_command_reply_error(conn, "no such afzc port");
     } else {
         for (size_t i = 0; i < n; i++) {
-            netdev_afzc_clear_stats(devices[i]);
+            struct afzc_port_view v;
+
+            netdev_afzc_lock_view(devices[i], &v);
+            afzc_stats_clear(&v);
+            netdev_afzc_unlock(devices[i]);
         }
         unixctl_command_reply(conn, NULL);
     }
     afzc_appctl_put_ports(devices, n);
 }
 
-/* Registers the afzc/... commands.  Runs once, in the main thread. */
+/* Registers the afzc/... commands.  Called once, from vswitchd/, in the
+ * main thread. */
 void
 afzc_appctl_register(void)
 {

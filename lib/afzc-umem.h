@@ -39,7 +39,7 @@
  *
  * Every frame is always in exactly one place: the pool, a stash, a fill
  * ring, an rx ring, a dp_packet, a tx ring or a completion ring.
- * afzc_umem_get_counts() reports how many are where.
+ * afzc_xsk_get_umem_counts() reports how many are where.
  *
  * The fill budget.  A frame posted to a fill ring belongs to the kernel
  * until a packet arrives in it: user space cannot take it back short of

@@ -76,7 +76,7 @@ static struct ovs_mutex afzc_xdps_mutex = OVS_MUTEX_INITIALIZER;
 static struct ovs_list afzc_xdps OVS_GUARDED_BY(afzc_xdps_mutex)
     = OVS_LIST_INITIALIZER(&afzc_xdps);
 
-/* The exact-match cache that every program shares (see afzc-xdp-common.h),
+/* The exact-match cache that every program shares (see afzc-xdp-shared.h),
  * while there is one; otherwise -1. */
 static int afzc_emc_fd OVS_GUARDED_BY(afzc_xdps_mutex) = -1;
 

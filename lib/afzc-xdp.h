@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #include "afzc-hook.h"
-#include "afzc-xdp-common.h"
+#include "afzc-xdp-shared.h"
 #include "openvswitch/types.h"
 
 struct afzc_xdp;

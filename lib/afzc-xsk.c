@@ -81,7 +81,7 @@ struct afzc_xsk {
     struct afzc_xsk_stats stats;
 };
 
-/* Every open socket, for afzc_umem_get_counts(). */
+/* Every open socket, for afzc_xsk_get_umem_counts(). */
 static struct ovs_mutex afzc_xsks_mutex = OVS_MUTEX_INITIALIZER;
 static struct ovs_list afzc_xsks OVS_GUARDED_BY(afzc_xsks_mutex)
     = OVS_LIST_INITIALIZER(&afzc_xsks);
@@ -709,7 +709,8 @@ afzc_xsk_get_counts(const struct afzc_xsk *xsk, struct afzc_frame_counts *c)
 
 /* Fills '*c' with where every frame of 'umem' is. */
 void
-afzc_umem_get_counts(struct afzc_umem *umem, struct afzc_frame_counts *c)
+afzc_xsk_get_umem_counts(struct afzc_umem *umem,
+                         struct afzc_frame_counts *c)
 {
     const struct afzc_xsk *xsk;
     uint64_t accounted;

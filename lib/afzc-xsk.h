@@ -85,6 +85,7 @@ void afzc_xsk_get_stats(const struct afzc_xsk *, struct afzc_xsk_stats *);
 uint32_t afzc_xsk_fill_target(const struct afzc_xsk *);
 int afzc_xsk_get_kstats(const struct afzc_xsk *, struct afzc_xsk_kstats *);
 void afzc_xsk_get_counts(const struct afzc_xsk *, struct afzc_frame_counts *);
-void afzc_umem_get_counts(struct afzc_umem *, struct afzc_frame_counts *);
+void afzc_xsk_get_umem_counts(struct afzc_umem *,
+                              struct afzc_frame_counts *);
 
 #endif /* afzc-xsk.h */

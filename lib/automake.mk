@@ -7,13 +7,19 @@ lib_libafzc_la_SOURCES = \
 	lib/afzc-appctl.h \
 	lib/afzc-csum.c \
 	lib/afzc-csum.h \
+	lib/afzc-dev.c \
+	lib/afzc-dev.h \
+	lib/afzc-options.c \
+	lib/afzc-options.h \
 	lib/afzc-ring.c \
 	lib/afzc-ring.h \
+	lib/afzc-stats.c \
+	lib/afzc-stats.h \
 	lib/afzc-umem.c \
 	lib/afzc-umem.h \
 	lib/afzc-xdp.c \
 	lib/afzc-xdp.h \
-	lib/afzc-xdp-common.h \
+	lib/afzc-xdp-shared.h \
 	lib/afzc-xsk.c \
 	lib/afzc-xsk.h \
 	lib/netdev-afzc.c \

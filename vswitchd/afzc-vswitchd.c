@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdint.h>
 
+#include "afzc-appctl.h"
 #include "afzc-umem.h"
 #include "dpdk.h"
 #include "netdev-afzc.h"
@@ -72,6 +73,7 @@ __wrap_netdev_set_flow_api_enabled(const struct smap *ovs_other_config)
 
     if (!registered) {
         netdev_afzc_main_init();
+        afzc_appctl_register();
         netdev_offload_afzc_register();
         registered = true;
     }

@@ -12,8 +12,8 @@
  * limitations under the License.
  */
 
-#ifndef AFZC_XDP_COMMON_H
-#define AFZC_XDP_COMMON_H 1
+#ifndef AFZC_XDP_SHARED_H
+#define AFZC_XDP_SHARED_H 1
 
 /* Definitions shared by the XDP program (kernel/afzc-xdp.bpf.c) and the
  * user-space code that loads it.  Plain C only: this header is compiled both
@@ -174,4 +174,4 @@ struct afzc_xdp_qcounters {
     unsigned long long n[AFZC_XDP_N_QCOUNTERS];
 };
 
-#endif /* afzc-xdp-common.h */
+#endif /* afzc-xdp-shared.h */
