@@ -15,6 +15,7 @@
 #include <config.h>
 
 #include "afzc-umem.h"
+#include "afzc-umem-private.h"
 
 #include <errno.h>
 #include <string.h>
@@ -34,49 +35,6 @@
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(afzc_umem);
-
-/* Kernel registrations of the UMEM's area in one mode.
- *
- * A socket that shares a UMEM with XDP_SHARED_UMEM takes the mode (copy or
- * zero-copy) of the socket that registered it, so the area is registered
- * once per mode in use: on the first socket bound in that mode, which then
- * carries traffic like any other.  Later sockets of that mode bind with
- * XDP_SHARED_UMEM to any socket of the registration that is still bound;
- * the kernel keeps the registration as long as one of them is open.  Both
- * registrations map the same frames at the same offsets, so a frame
- * received in one mode is sent by address in the other. */
-struct afzc_umem_reg {
-    int *fds;                   /* Bound sockets sharing the registration. */
-    size_t n_fds;
-    size_t allocated_fds;
-};
-
-/* The shared UMEM. */
-struct afzc_umem {
-    void *area;                 /* AFZC_FRAME_SIZE * 'n_frames' bytes. */
-    uint32_t n_frames;
-    int n_refs;                 /* Ports using it. */
-    struct afzc_umem_reg regs[2];       /* Copy [0] and zero-copy [1]. */
-
-    struct umem_pool pool;      /* Free frames, as frame pointers. */
-    struct dp_packet_afxdp *xpackets;   /* One per frame. */
-
-    /* Per frame: the id of the socket whose fill ring the frame was given
-     * to and that has not received into it yet, or 0.  The kernel may
-     * keep such a frame outside every ring (in copy mode, a frame taken
-     * from the fill ring when the rx ring was full waits in the socket's
-     * free list); this is how a closing socket finds it. */
-    uint16_t *fill_owner;
-    uint16_t next_owner_id;     /* Guarded by afzc_umem_mutex. */
-
-    /* The fill budget (see afzc-umem.h).  'fill_held' and 'n_queues' are
-     * changed by PMD threads as their queues grow and shrink. */
-    uint32_t reserve;
-    uint32_t fill_budget;
-    uint32_t fill_floor;
-    atomic_uint32_t fill_held;
-    atomic_uint32_t n_queues;
-};
 
 /* The smallest transmit reserve: a UMEM keeps at least a sixteenth of its
  * frames, and at least this many, out of the fill rings. */
@@ -450,59 +408,6 @@ afzc_umem_n_frames(const struct afzc_umem *umem)
     return umem->n_frames;
 }
 
-/* Returns the start of 'umem''s memory. */
-void *
-afzc_umem_area(const struct afzc_umem *umem)
-{
-    return umem->area;
-}
-
-/* Returns true if the 'size' bytes at 'p' lie in one frame of 'umem', so
- * that they can be posted to a tx ring by address. */
-bool
-afzc_umem_contains(const struct afzc_umem *umem, const void *p, size_t size)
-{
-    uintptr_t start = (uintptr_t) umem->area;
-    uintptr_t addr = (uintptr_t) p;
-    uintptr_t end = start + (uintptr_t) umem->n_frames * AFZC_FRAME_SIZE;
-
-    return (addr >= start && addr < end && size > 0
-            && size <= AFZC_FRAME_SIZE
-            && (addr - start) >> AFZC_FRAME_SHIFT
-               == (addr - start + size - 1) >> AFZC_FRAME_SHIFT);
-}
-
-/* Returns the UMEM offset of 'p', which must lie in 'umem'. */
-uint64_t
-afzc_umem_offset(const struct afzc_umem *umem, const void *p)
-{
-    return (const char *) p - (const char *) umem->area;
-}
-
-/* Returns a pointer to UMEM offset 'addr'. */
-void *
-afzc_umem_data(const struct afzc_umem *umem, uint64_t addr)
-{
-    return (char *) umem->area + addr;
-}
-
-/* Returns the dp_packet of the frame that holds UMEM offset 'addr', set up to
- * hold the 'len' bytes received at 'addr'.  The bytes before 'addr' in the
- * frame are the packet's headroom.  Deleting the packet returns the frame to
- * the shared pool. */
-struct dp_packet *
-afzc_umem_packet(struct afzc_umem *umem, uint64_t addr, uint32_t len)
-{
-    struct dp_packet *packet
-        = &umem->xpackets[addr >> AFZC_FRAME_SHIFT].packet;
-    uint32_t headroom = addr & (AFZC_FRAME_SIZE - 1);
-
-    dp_packet_use_afxdp(packet, afzc_umem_data(umem, addr),
-                        AFZC_FRAME_SIZE, headroom);
-    dp_packet_set_size(packet, len);
-    return packet;
-}
-
 /* Moves up to 'n' free frames from 'stash' (refilled from the shared pool as
  * needed) to 'addrs'.  Returns the number of frames moved, fewer than 'n'
  * only when the UMEM has no more free frames. */
@@ -611,15 +516,6 @@ afzc_umem_new_owner_id(struct afzc_umem *umem)
     }
     ovs_mutex_unlock(&afzc_umem_mutex);
     return id;
-}
-
-/* Records that the frame at UMEM offset 'addr' is in the fill ring of the
- * socket with owner id 'owner' (0: no longer). */
-void
-afzc_umem_set_fill_owner(struct afzc_umem *umem, uint64_t addr,
-                         uint16_t owner)
-{
-    umem->fill_owner[addr >> AFZC_FRAME_SHIFT] = owner;
 }
 
 /* Returns to the pool every frame still recorded as given to the fill ring

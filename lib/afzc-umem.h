@@ -134,13 +134,7 @@ int afzc_umem_bind(struct afzc_umem *, int fd, int ifindex, uint32_t queue,
 void afzc_umem_unbind(struct afzc_umem *, int fd);
 size_t afzc_umem_n_sockets(const struct afzc_umem *, bool zerocopy);
 uint32_t afzc_umem_n_frames(const struct afzc_umem *);
-void *afzc_umem_area(const struct afzc_umem *);
 
-bool afzc_umem_contains(const struct afzc_umem *, const void *, size_t);
-uint64_t afzc_umem_offset(const struct afzc_umem *, const void *);
-void *afzc_umem_data(const struct afzc_umem *, uint64_t addr);
-struct dp_packet *afzc_umem_packet(struct afzc_umem *, uint64_t addr,
-                                   uint32_t len);
 
 uint32_t afzc_stash_take(struct afzc_umem *, struct afzc_stash *,
                          uint64_t *addrs, uint32_t n);
@@ -171,8 +165,6 @@ void afzc_umem_fill_leave(struct afzc_umem *, uint32_t n);
 void afzc_umem_check_free(struct afzc_umem *, uint64_t n_free);
 
 uint16_t afzc_umem_new_owner_id(struct afzc_umem *);
-void afzc_umem_set_fill_owner(struct afzc_umem *, uint64_t addr,
-                              uint16_t owner);
 uint32_t afzc_umem_reclaim_fill_owner(struct afzc_umem *, uint16_t owner);
 
 #endif /* afzc-umem.h */

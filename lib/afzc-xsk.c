@@ -25,10 +25,12 @@
 #include <linux/if_xdp.h>
 
 #include "afzc-ring.h"
+#include "afzc-umem-private.h"
 #include "dp-packet.h"
 #include "openvswitch/list.h"
 #include "openvswitch/thread.h"
 #include "openvswitch/vlog.h"
+#include "ovs-atomic.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(afzc_xsk);
@@ -46,40 +48,112 @@ VLOG_DEFINE_THIS_MODULE(afzc_xsk);
  * are put for transmission: after the XDP headroom, like received ones. */
 #define AFZC_TX_OFFSET XDP_PACKET_HEADROOM
 
-/* An AF_XDP socket for one port queue. */
+/* An AF_XDP socket for one port queue, in three parts on cache lines of
+ * their own: what is set when it is opened, the rx half and the tx half,
+ * which different threads write.
+ *
+ * Counters that the main thread reads while the data path runs (the
+ * AFZC_XSK_COUNT members below, and the frame positions that
+ * afzc_xsk_get_counts() reads) are relaxed atomics with one writer each:
+ * the owner of their half adds to them with afzc_xsk_count(), with a
+ * relaxed load and store and no read-modify-write, and readers see each
+ * one whole, if not all of them at the same instant. */
 struct afzc_xsk {
-    struct ovs_list node;       /* In 'afzc_xsks'. */
-    struct afzc_umem *umem;
-    int fd;
-    int ifindex;
-    uint32_t queue;
-    bool zerocopy;              /* Bound in zero-copy mode. */
-    bool use_need_wakeup;
-    uint16_t owner_id;          /* Marks the frames of its fill ring. */
+    /* Set by afzc_xsk_open(), then only read.  ('node' is changed under
+     * 'afzc_xsks_mutex' at open and close.) */
+    PADDED_MEMBERS(CACHE_LINE_SIZE,
+        struct ovs_list node;       /* In 'afzc_xsks'. */
+        struct afzc_umem *umem;
+        int fd;
+        int ifindex;
+        uint32_t queue;
+        bool zerocopy;              /* Bound in zero-copy mode. */
+        bool use_need_wakeup;
+        uint16_t owner_id;          /* Marks the frames of its fill ring. */
+    );
 
-    /* Rx side: owned by the thread that polls the rx queue. */
-    struct afzc_ring rx;
-    struct afzc_ring fill;
-    struct afzc_stash rx_stash;
-    uint32_t fill_target;       /* Most frames in fill + rx rings. */
-    uint32_t fill_max;          /* Most that 'fill_target' may become. */
-    uint32_t fill_share;        /* Fill budget held in the UMEM. */
-    bool fill_demand;           /* Ran short since the last maintenance. */
-    uint32_t idle_polls;        /* Empty polls since the last clock look. */
-    long long int next_maintain; /* When to look at the demand next. */
-    uint64_t fill_posted;       /* Frames ever put in the fill ring. */
-    uint64_t rx_taken;          /* Frames ever taken from the rx ring. */
+    /* Rx half: owned by the thread that polls the rx queue. */
+    PADDED_MEMBERS(CACHE_LINE_SIZE,
+        struct afzc_ring rx;
+        struct afzc_ring fill;
+        uint32_t fill_target;       /* Most frames in fill + rx rings. */
+        uint32_t fill_max;          /* Most that 'fill_target' may become. */
+        uint32_t fill_share;        /* Fill budget held in the UMEM. */
+        bool fill_demand;           /* Ran short since the last look. */
+        uint32_t idle_polls;        /* Empty polls since the last look at
+                                     * the clock. */
+        long long int next_maintain; /* When to look at the demand next. */
+        atomic_uint32_t fill_target_gauge; /* 'fill_target', for readers. */
+        atomic_uint64_t fill_posted; /* Frames ever put in the fill ring. */
+        atomic_uint64_t rx_taken;   /* Frames ever taken from the rx ring. */
+        atomic_uint64_t rx_packets;
+        atomic_uint64_t rx_bytes;
+        atomic_uint64_t rx_wakeups;
+        atomic_uint64_t fill_empty;
+        atomic_uint64_t fill_starved;
+        struct afzc_stash rx_stash;
+    );
 
-    /* Tx side: owned by the sender (under the port's tx queue lock). */
-    struct afzc_ring tx;
-    struct afzc_ring comp;
-    struct afzc_stash tx_stash;
-    uint64_t tx_posted;         /* Frames ever put in the tx ring. */
-    uint64_t comp_taken;        /* Frames ever taken from the comp ring. */
-    uint64_t tx_posted_seen;    /* 'tx_posted' at the last idle reap. */
-
-    struct afzc_xsk_stats stats;
+    /* Tx half: owned by whoever holds 'tx_lock'. */
+    PADDED_MEMBERS(CACHE_LINE_SIZE,
+        struct ovs_spin tx_lock;
+        struct afzc_ring tx;
+        struct afzc_ring comp;
+        uint64_t tx_posted_seen;    /* 'tx_posted' at the last idle reap. */
+        atomic_uint64_t tx_posted;  /* Frames ever put in the tx ring. */
+        atomic_uint64_t comp_taken; /* Frames ever taken from the comp
+                                     * ring. */
+        atomic_uint64_t tx_packets;
+        atomic_uint64_t tx_bytes;
+        atomic_uint64_t tx_zerocopy;
+        atomic_uint64_t tx_copied;
+        atomic_uint64_t tx_dropped;
+        atomic_uint64_t tx_kicks;
+        struct afzc_stash tx_stash;
+    );
 };
+
+/* Adds 'n' to counter 'c', which only the caller's thread writes. */
+static inline void
+afzc_xsk_count(atomic_uint64_t *c, uint64_t n)
+{
+    uint64_t v;
+
+    atomic_read_relaxed(c, &v);
+    atomic_store_relaxed(c, v + n);
+}
+
+/* Returns the value of counter 'c'. */
+static inline uint64_t
+afzc_xsk_read(const atomic_uint64_t *c)
+{
+    uint64_t v;
+
+    atomic_read_relaxed(CONST_CAST(atomic_uint64_t *, c), &v);
+    return v;
+}
+
+/* Returns how many frames 'xsk' has in its fill and rx rings. */
+static inline uint32_t
+afzc_xsk_rx_in_flight(const struct afzc_xsk *xsk)
+{
+    return afzc_xsk_read(&xsk->fill_posted) - afzc_xsk_read(&xsk->rx_taken);
+}
+
+/* Returns how many transmitted frames of 'xsk' have not been reaped. */
+static inline uint64_t
+afzc_xsk_tx_in_flight(const struct afzc_xsk *xsk)
+{
+    return afzc_xsk_read(&xsk->tx_posted) - afzc_xsk_read(&xsk->comp_taken);
+}
+
+/* Sets the fill target of 'xsk' to 'target'.  Rx half only. */
+static void
+afzc_xsk_set_fill_target(struct afzc_xsk *xsk, uint32_t target)
+{
+    xsk->fill_target = target;
+    atomic_store_relaxed(&xsk->fill_target_gauge, target);
+}
 
 /* Every open socket, for afzc_xsk_get_umem_counts(). */
 static struct ovs_mutex afzc_xsks_mutex = OVS_MUTEX_INITIALIZER;
@@ -96,6 +170,14 @@ afzc_xsk_unmap_rings(struct afzc_xsk *xsk)
     afzc_ring_unmap(&xsk->comp);
 }
 
+/* Frees the memory of 'xsk', whose socket is closed. */
+static void
+afzc_xsk_free(struct afzc_xsk *xsk)
+{
+    ovs_spin_destroy(&xsk->tx_lock);
+    free_cacheline(xsk);
+}
+
 /* Tops up the fill ring of 'xsk' with free frames, at most a stash batch at
  * a time, within the queue's 'fill_target'.  Returns the number of frames
  * added. */
@@ -103,7 +185,7 @@ static uint32_t
 afzc_xsk_refill(struct afzc_xsk *xsk)
 {
     uint64_t addrs[AFZC_STASH_BATCH];
-    uint32_t in_flight = xsk->fill_posted - xsk->rx_taken;
+    uint32_t in_flight = afzc_xsk_rx_in_flight(xsk);
     uint32_t want, room, got, idx;
 
     if (in_flight + NETDEV_MAX_BURST / 2 > xsk->fill_target) {
@@ -119,7 +201,7 @@ afzc_xsk_refill(struct afzc_xsk *xsk)
     }
     got = afzc_stash_take(xsk->umem, &xsk->rx_stash, addrs, want);
     if (got < want) {
-        xsk->stats.fill_empty++;
+        afzc_xsk_count(&xsk->fill_empty, 1);
         /* Give back the unused reservation. */
         afzc_ring_prod_cancel(&xsk->fill, want - got);
     }
@@ -128,7 +210,7 @@ afzc_xsk_refill(struct afzc_xsk *xsk)
         afzc_umem_set_fill_owner(xsk->umem, addrs[i], xsk->owner_id);
     }
     afzc_ring_prod_submit(&xsk->fill, got);
-    xsk->fill_posted += got;
+    afzc_xsk_count(&xsk->fill_posted, got);
     return got;
 }
 
@@ -146,16 +228,18 @@ afzc_xsk_open(struct afzc_umem *umem, int ifindex, uint32_t queue,
     struct afzc_xsk *xsk;
     int error;
 
-    xsk = xzalloc(sizeof *xsk);
+    xsk = xzalloc_cacheline(sizeof *xsk);
     xsk->umem = umem;
     xsk->ifindex = ifindex;
     xsk->queue = queue;
     xsk->use_need_wakeup = use_need_wakeup;
+    ovs_spin_init(&xsk->tx_lock);
     error = afzc_umem_fill_join(umem, &xsk->fill_target, errp);
     if (error) {
-        free(xsk);
+        afzc_xsk_free(xsk);
         return error;
     }
+    atomic_store_relaxed(&xsk->fill_target_gauge, xsk->fill_target);
     xsk->fill_share = afzc_umem_queue_share(xsk->fill_target);
     /* No queue may take more than an eighth of the UMEM, however busy. */
     xsk->fill_max = MAX(xsk->fill_target,
@@ -169,7 +253,7 @@ afzc_xsk_open(struct afzc_umem *umem, int ifindex, uint32_t queue,
         *errp = xasprintf("cannot create AF_XDP socket (%s)",
                           ovs_strerror(error));
         afzc_umem_fill_leave(umem, xsk->fill_share);
-        free(xsk);
+        afzc_xsk_free(xsk);
         return error;
     }
 
@@ -222,7 +306,7 @@ error:
     afzc_xsk_unmap_rings(xsk);
     close(xsk->fd);
     afzc_umem_fill_leave(umem, xsk->fill_share);
-    free(xsk);
+    afzc_xsk_free(xsk);
     return error;
 }
 
@@ -285,9 +369,17 @@ afzc_xsk_reap(struct afzc_xsk *xsk)
             addrs[i] = afzc_ring_comp_addr(&xsk->comp, idx + i);
         }
         afzc_ring_cons_release(&xsk->comp, n);
-        xsk->comp_taken += n;
+        afzc_xsk_count(&xsk->comp_taken, n);
         afzc_stash_give(xsk->umem, &xsk->tx_stash, addrs, n);
     }
+}
+
+/* Returns true if the tx ring of 'xsk' holds frames the kernel has not
+ * taken yet. */
+static bool
+afzc_xsk_tx_pending(const struct afzc_xsk *xsk)
+{
+    return afzc_ring_prod_unconsumed(&xsk->tx) != 0;
 }
 
 /* Asks the kernel to transmit what the tx ring of 'xsk' holds.  In copy
@@ -297,7 +389,7 @@ static void
 afzc_xsk_kick(struct afzc_xsk *xsk)
 {
     for (int i = 0; i < 8; i++) {
-        xsk->stats.tx_kicks++;
+        afzc_xsk_count(&xsk->tx_kicks, 1);
         if (sendto(xsk->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0) {
             return;
         }
@@ -319,37 +411,41 @@ afzc_xsk_kick(struct afzc_xsk *xsk)
     }
 }
 
-/* Returns true if the tx ring of 'xsk' holds frames the kernel has not
- * taken yet. */
-bool
-afzc_xsk_tx_pending(const struct afzc_xsk *xsk)
-{
-    return afzc_ring_prod_unconsumed(&xsk->tx) != 0;
-}
-
 /* Returns true if 'xsk' has transmitted frames whose completions have not
  * been reaped.  Read without the tx lock, as a hint for idle moments. */
 bool
 afzc_xsk_tx_outstanding(const struct afzc_xsk *xsk)
 {
-    return xsk->tx_posted != xsk->comp_taken;
+    return afzc_xsk_tx_in_flight(xsk) != 0;
 }
 
 /* Reaps completions of 'xsk' and, if nothing was sent since the previous
  * call, pushes out whatever its tx ring still holds: while packets keep
  * coming, the sends themselves kick the kernel, and a kick on every idle
- * poll would cost a system call each.  For idle moments: the caller must
- * own the tx side. */
-void
+ * poll would cost a system call each.  The caller owns the tx half. */
+static void
 afzc_xsk_tx_reap(struct afzc_xsk *xsk)
 {
-    if (xsk->tx_posted != xsk->comp_taken) {
-        if (xsk->tx_posted == xsk->tx_posted_seen
-            && afzc_xsk_tx_pending(xsk)) {
+    uint64_t posted = afzc_xsk_read(&xsk->tx_posted);
+
+    if (posted != afzc_xsk_read(&xsk->comp_taken)) {
+        if (posted == xsk->tx_posted_seen && afzc_xsk_tx_pending(xsk)) {
             afzc_xsk_kick(xsk);
         }
-        xsk->tx_posted_seen = xsk->tx_posted;
+        xsk->tx_posted_seen = posted;
         afzc_xsk_reap(xsk);
+    }
+}
+
+/* For an idle moment of the thread that polls the rx queue of 'xsk': reaps
+ * the queue's transmit completions (see afzc_xsk_tx_reap()) if some are
+ * outstanding and no sender holds the tx half.  Never waits. */
+void
+afzc_xsk_reap_idle(struct afzc_xsk *xsk)
+{
+    if (afzc_xsk_tx_outstanding(xsk) && !ovs_spin_trylock(&xsk->tx_lock)) {
+        afzc_xsk_tx_reap(xsk);
+        ovs_spin_unlock(&xsk->tx_lock);
     }
 }
 
@@ -360,7 +456,7 @@ afzc_xsk_tx_reap(struct afzc_xsk *xsk)
 static void
 afzc_xsk_check_demand(struct afzc_xsk *xsk)
 {
-    uint32_t in_flight = xsk->fill_posted - xsk->rx_taken;
+    uint32_t in_flight = afzc_xsk_rx_in_flight(xsk);
     /* Received entries known to wait in the rx ring: at least that many of
      * the frames in flight are no longer in the fill ring. */
     uint32_t backlog = xsk->rx.cached_prod - xsk->rx.cached_cons;
@@ -380,12 +476,12 @@ afzc_xsk_check_demand(struct afzc_xsk *xsk)
                          - xsk->fill_share);
 
         if (!afzc_umem_fill_grow(xsk->umem, need)) {
-            xsk->stats.fill_starved++;
+            afzc_xsk_count(&xsk->fill_starved, 1);
             return;
         }
         xsk->fill_share += need;
     }
-    xsk->fill_target += more;
+    afzc_xsk_set_fill_target(xsk, xsk->fill_target + more);
 }
 
 /* Looks back at the demand on 'xsk' once in a while, from its idle polls:
@@ -406,13 +502,14 @@ afzc_xsk_maintain(struct afzc_xsk *xsk)
 
     afzc_umem_get_budget(xsk->umem, &b);
     if (!xsk->fill_demand && xsk->fill_target > b.fill_floor) {
-        xsk->fill_target = MAX(xsk->fill_target / 2, b.fill_floor);
+        afzc_xsk_set_fill_target(xsk, MAX(xsk->fill_target / 2,
+                                          b.fill_floor));
     }
     xsk->fill_demand = false;
 
     /* The frames already in the rings stay there until packets arrive in
      * them: the share shrinks only as they are used. */
-    in_flight = xsk->fill_posted - xsk->rx_taken;
+    in_flight = afzc_xsk_rx_in_flight(xsk);
     keep = afzc_umem_queue_share(MAX(xsk->fill_target, in_flight));
     if (xsk->fill_share > keep) {
         afzc_umem_fill_shrink(xsk->umem, xsk->fill_share - keep);
@@ -426,9 +523,12 @@ afzc_xsk_maintain(struct afzc_xsk *xsk)
 int
 afzc_xsk_recv(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
 {
+    uint64_t bytes = 0;
     uint32_t idx, n;
 
-    n = afzc_ring_cons_peek(&xsk->rx, NETDEV_MAX_BURST, &idx);
+    /* The batch comes empty from dpif-netdev; never take more than it has
+     * room for, so that every packet is simply stored in it below. */
+    n = afzc_ring_cons_peek(&xsk->rx, NETDEV_MAX_BURST - batch->count, &idx);
     if (!n) {
         if (OVS_UNLIKELY(++xsk->idle_polls >= AFZC_XSK_MAINTAIN_POLLS)) {
             xsk->idle_polls = 0;
@@ -439,7 +539,7 @@ afzc_xsk_recv(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
             || afzc_ring_needs_wakeup(&xsk->fill)) {
             struct pollfd pfd = { .fd = xsk->fd, .events = POLLIN };
 
-            xsk->stats.rx_wakeups++;
+            afzc_xsk_count(&xsk->rx_wakeups, 1);
             ignore(poll(&pfd, 1, 0));
         }
         return EAGAIN;
@@ -451,12 +551,13 @@ afzc_xsk_recv(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
                                                     desc->len);
 
         afzc_umem_set_fill_owner(xsk->umem, desc->addr, 0);
-        dp_packet_batch_add(batch, packet);
-        xsk->stats.rx_bytes += desc->len;
+        batch->packets[batch->count++] = packet;
+        bytes += desc->len;
     }
     afzc_ring_cons_release(&xsk->rx, n);
-    xsk->rx_taken += n;
-    xsk->stats.rx_packets += n;
+    afzc_xsk_count(&xsk->rx_taken, n);
+    afzc_xsk_count(&xsk->rx_packets, n);
+    afzc_xsk_count(&xsk->rx_bytes, bytes);
 
     if (n == NETDEV_MAX_BURST) {
         afzc_xsk_check_demand(xsk);
@@ -484,12 +585,88 @@ afzc_xsk_prefetch(const void *data, uint32_t size)
     }
 }
 
-/* Transmits the packets in 'batch' on 'xsk' and takes ownership of them.
- * A packet whose data lies in the shared UMEM is posted by address; any
- * other packet is copied into a free frame first. */
-void
-afzc_xsk_send(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
+/* What one afzc_xsk_send() call did, added to the counters at its end. */
+struct afzc_xsk_tx_tally {
+    uint64_t bytes;
+    uint64_t zerocopy;
+    uint64_t copied;
+    uint64_t dropped;
+    int error;                  /* The first drop's errno, or 0. */
+};
+
+/* Counts a packet dropped by a send for 'error' in 't'. */
+static void
+afzc_xsk_tally_drop(struct afzc_xsk_tx_tally *t, int error)
 {
+    t->dropped++;
+    if (!t->error) {
+        t->error = error;
+    }
+}
+
+/* Writes tx descriptor 'desc' of 'xsk' for 'packet' and takes ownership of
+ * the packet.  A packet whose data lies in the shared UMEM is posted by
+ * address; any other packet is copied into a free frame first.  Returns
+ * true if 'desc' was written, false if the packet was dropped (and counted
+ * so in 't'). */
+static bool
+afzc_xsk_post(struct afzc_xsk *xsk, struct dp_packet *packet,
+              struct xdp_desc *desc, struct afzc_xsk_tx_tally *t)
+{
+    const void *data = dp_packet_data(packet);
+    uint32_t size = dp_packet_size(packet);
+    uint64_t addr;
+
+    if (packet->source == DPBUF_AFXDP
+        && afzc_umem_contains(xsk->umem, data, size)) {
+        /* Zero copy: the frame itself goes to the tx ring and comes back
+         * through the completion ring; the dp_packet, which lives outside
+         * the frame, is simply forgotten. */
+        addr = afzc_umem_offset(xsk->umem, data);
+        if (!xsk->zerocopy) {
+            afzc_xsk_prefetch(data, size);
+        }
+        t->zerocopy++;
+    } else {
+        if (size > AFZC_FRAME_SIZE - AFZC_TX_OFFSET) {
+            afzc_xsk_tally_drop(t, EMSGSIZE);
+            dp_packet_delete(packet);
+            return false;
+        }
+        if (!afzc_stash_take(xsk->umem, &xsk->tx_stash, &addr, 1)) {
+            afzc_xsk_tally_drop(t, ENOBUFS);
+            dp_packet_delete(packet);
+            return false;
+        }
+        addr += AFZC_TX_OFFSET;
+        memcpy(afzc_umem_data(xsk->umem, addr), data, size);
+        dp_packet_delete(packet);
+        t->copied++;
+    }
+
+    if (xsk->zerocopy && size < ETH_TOTAL_MIN
+        && addr % AFZC_FRAME_SIZE + ETH_TOTAL_MIN <= AFZC_FRAME_SIZE) {
+        /* A zero-copy driver hands the frame to the NIC as it is, and
+         * leaves padding a runt to the hardware, which not every NIC
+         * (QEMU's igb) does: pad it here, in its own frame. */
+        memset((char *) afzc_umem_data(xsk->umem, addr) + size, 0,
+               ETH_TOTAL_MIN - size);
+        size = ETH_TOTAL_MIN;
+    }
+
+    desc->addr = addr;
+    desc->len = size;
+    desc->options = 0;
+    t->bytes += size;
+    return true;
+}
+
+/* Transmits the packets in 'batch' on 'xsk' and takes ownership of them.
+ * The caller holds the tx lock.  Returns as afzc_xsk_send() does. */
+static int
+afzc_xsk_send__(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
+{
+    struct afzc_xsk_tx_tally t = { .error = 0 };
     struct dp_packet *packet;
     uint32_t n_room, idx = 0, n = 0;
 
@@ -503,56 +680,13 @@ afzc_xsk_send(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
     }
 
     DP_PACKET_BATCH_FOR_EACH (i, packet, batch) {
-        const void *data = dp_packet_data(packet);
-        uint32_t size = dp_packet_size(packet);
-        struct xdp_desc *desc;
-        uint64_t addr;
-
         if (n >= n_room) {
-            xsk->stats.tx_dropped++;
+            afzc_xsk_tally_drop(&t, EAGAIN);
             dp_packet_delete(packet);
-            continue;
+        } else if (afzc_xsk_post(xsk, packet,
+                                 afzc_ring_tx_desc(&xsk->tx, idx + n), &t)) {
+            n++;
         }
-
-        if (packet->source == DPBUF_AFXDP
-            && afzc_umem_contains(xsk->umem, data, size)) {
-            /* Zero copy: the frame itself goes to the tx ring and comes
-             * back through the completion ring; the dp_packet, which lives
-             * outside the frame, is simply forgotten. */
-            addr = afzc_umem_offset(xsk->umem, data);
-            if (!xsk->zerocopy) {
-                afzc_xsk_prefetch(data, size);
-            }
-            xsk->stats.tx_zerocopy++;
-        } else {
-            if (size > AFZC_FRAME_SIZE - AFZC_TX_OFFSET
-                || !afzc_stash_take(xsk->umem, &xsk->tx_stash, &addr, 1)) {
-                xsk->stats.tx_dropped++;
-                dp_packet_delete(packet);
-                continue;
-            }
-            addr += AFZC_TX_OFFSET;
-            memcpy(afzc_umem_data(xsk->umem, addr), data, size);
-            dp_packet_delete(packet);
-            xsk->stats.tx_copied++;
-        }
-
-        if (xsk->zerocopy && size < ETH_TOTAL_MIN
-            && addr % AFZC_FRAME_SIZE + ETH_TOTAL_MIN <= AFZC_FRAME_SIZE) {
-            /* A zero-copy driver hands the frame to the NIC as it is, and
-             * leaves padding a runt to the hardware, which not every NIC
-             * (QEMU's igb) does: pad it here, in its own frame. */
-            memset((char *) afzc_umem_data(xsk->umem, addr) + size, 0,
-                   ETH_TOTAL_MIN - size);
-            size = ETH_TOTAL_MIN;
-        }
-
-        desc = afzc_ring_tx_desc(&xsk->tx, idx + n);
-        desc->addr = addr;
-        desc->len = size;
-        desc->options = 0;
-        xsk->stats.tx_bytes += size;
-        n++;
     }
     dp_packet_batch_init(batch);
 
@@ -562,14 +696,36 @@ afzc_xsk_send(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
     }
     if (n) {
         afzc_ring_prod_submit(&xsk->tx, n);
-        xsk->tx_posted += n;
-        xsk->stats.tx_packets += n;
+        afzc_xsk_count(&xsk->tx_posted, n);
+        afzc_xsk_count(&xsk->tx_packets, n);
     }
+    afzc_xsk_count(&xsk->tx_bytes, t.bytes);
+    afzc_xsk_count(&xsk->tx_zerocopy, t.zerocopy);
+    afzc_xsk_count(&xsk->tx_copied, t.copied);
+    afzc_xsk_count(&xsk->tx_dropped, t.dropped);
     if (n || afzc_xsk_tx_pending(xsk)) {
         if (!xsk->use_need_wakeup || afzc_ring_needs_wakeup(&xsk->tx)) {
             afzc_xsk_kick(xsk);
         }
     }
+    return t.error;
+}
+
+/* Transmits the packets in 'batch' on 'xsk' and takes ownership of them,
+ * under the tx lock of 'xsk', which any number of threads may call this
+ * for at once.  Returns 0 if every packet was put in the tx ring, otherwise
+ * the reason the first dropped packet was dropped: EAGAIN if the ring was
+ * full, ENOBUFS if the UMEM had no frame to copy it into, EMSGSIZE if it
+ * did not fit in a frame. */
+int
+afzc_xsk_send(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
+{
+    int error;
+
+    ovs_spin_lock(&xsk->tx_lock);
+    error = afzc_xsk_send__(xsk, batch);
+    ovs_spin_unlock(&xsk->tx_lock);
+    return error;
 }
 
 /* Returns the frames that the entries [from, to) of ring 'r' of 'xsk' name
@@ -613,7 +769,7 @@ afzc_xsk_close(struct afzc_xsk *xsk)
     deadline = time_msec() + 500;
     for (;;) {
         afzc_xsk_tx_reap(xsk);
-        if (xsk->tx_posted == xsk->comp_taken || time_msec() > deadline) {
+        if (!afzc_xsk_tx_in_flight(xsk) || time_msec() > deadline) {
             break;
         }
         xnanosleep(1000 * 1000);
@@ -625,13 +781,13 @@ afzc_xsk_close(struct afzc_xsk *xsk)
      * They are found by their owner mark, after the close. */
     afzc_xsk_recover_ring(xsk, &xsk->tx, afzc_ring_load_cons(&xsk->tx),
                           xsk->tx.cached_prod, true);
-    xsk->comp_taken += afzc_xsk_recover_ring(xsk, &xsk->comp,
-                                             xsk->comp.cached_cons,
-                                             afzc_ring_load_prod(&xsk->comp),
-                                             false);
+    afzc_xsk_count(&xsk->comp_taken,
+                   afzc_xsk_recover_ring(xsk, &xsk->comp,
+                                         xsk->comp.cached_cons,
+                                         afzc_ring_load_prod(&xsk->comp),
+                                         false));
 
-    lost = (xsk->tx_posted - xsk->comp_taken
-            - afzc_ring_prod_unconsumed(&xsk->tx));
+    lost = afzc_xsk_tx_in_flight(xsk) - afzc_ring_prod_unconsumed(&xsk->tx);
     if (lost) {
         VLOG_ERR("AF_XDP queue %"PRIu32": %"PRIu32" transmitted frames never "
                  "completed", xsk->queue, lost);
@@ -644,22 +800,37 @@ afzc_xsk_close(struct afzc_xsk *xsk)
     close(xsk->fd);
     afzc_umem_reclaim_fill_owner(xsk->umem, xsk->owner_id);
     afzc_umem_fill_leave(xsk->umem, xsk->fill_share);
-    free(xsk);
+    afzc_xsk_free(xsk);
 }
 
-/* Copies the counters of 'xsk' into '*stats'. */
+/* Copies the counters of 'xsk' into '*stats'.  Any thread may call it
+ * while the data path runs: each counter is read whole. */
 void
 afzc_xsk_get_stats(const struct afzc_xsk *xsk, struct afzc_xsk_stats *stats)
 {
-    *stats = xsk->stats;
+    stats->rx_packets = afzc_xsk_read(&xsk->rx_packets);
+    stats->rx_bytes = afzc_xsk_read(&xsk->rx_bytes);
+    stats->rx_wakeups = afzc_xsk_read(&xsk->rx_wakeups);
+    stats->fill_empty = afzc_xsk_read(&xsk->fill_empty);
+    stats->fill_starved = afzc_xsk_read(&xsk->fill_starved);
+    stats->tx_packets = afzc_xsk_read(&xsk->tx_packets);
+    stats->tx_bytes = afzc_xsk_read(&xsk->tx_bytes);
+    stats->tx_zerocopy = afzc_xsk_read(&xsk->tx_zerocopy);
+    stats->tx_copied = afzc_xsk_read(&xsk->tx_copied);
+    stats->tx_dropped = afzc_xsk_read(&xsk->tx_dropped);
+    stats->tx_kicks = afzc_xsk_read(&xsk->tx_kicks);
 }
 
 /* Returns the fill target of 'xsk': the most frames its fill and rx rings
- * hold together now.  Read without locking, as a gauge. */
+ * hold together now.  Any thread may call it, as a gauge. */
 uint32_t
 afzc_xsk_fill_target(const struct afzc_xsk *xsk)
 {
-    return xsk->fill_target;
+    uint32_t target;
+
+    atomic_read_relaxed(CONST_CAST(atomic_uint32_t *,
+                                   &xsk->fill_target_gauge), &target);
+    return target;
 }
 
 /* Reads the kernel's XDP_STATISTICS of 'xsk' into '*ks'.  Returns 0 or a
@@ -689,18 +860,22 @@ afzc_xsk_get_kstats(const struct afzc_xsk *xsk, struct afzc_xsk_kstats *ks)
     return 0;
 }
 
-/* Adds where the frames of 'xsk' are to '*c'.  Racy by nature: the rings
- * move while they are read. */
+/* Adds where the frames of 'xsk' are to '*c'.  Any thread may call it
+ * while the data path runs, for an estimate: the rings and the stashes
+ * move while they are read.  Each value is read whole (the stash sizes,
+ * plain fields of their owners, with a relaxed atomic load), but the
+ * values are not of the same instant. */
 void
 afzc_xsk_get_counts(const struct afzc_xsk *xsk, struct afzc_frame_counts *c)
 {
     uint32_t rx_ring = (afzc_ring_load_prod(&xsk->rx)
                         - afzc_ring_load_cons(&xsk->rx));
     uint32_t tx_ring = afzc_ring_prod_unconsumed(&xsk->tx);
-    uint64_t rx_flight = xsk->fill_posted - xsk->rx_taken;
-    uint64_t tx_flight = xsk->tx_posted - xsk->comp_taken;
+    uint64_t rx_flight = afzc_xsk_rx_in_flight(xsk);
+    uint64_t tx_flight = afzc_xsk_tx_in_flight(xsk);
 
-    c->stashed += xsk->rx_stash.n + xsk->tx_stash.n;
+    c->stashed += (__atomic_load_n(&xsk->rx_stash.n, __ATOMIC_RELAXED)
+                   + __atomic_load_n(&xsk->tx_stash.n, __ATOMIC_RELAXED));
     c->rx += MIN(rx_ring, rx_flight);
     c->fill += rx_flight - MIN(rx_ring, rx_flight);
     c->tx += MIN(tx_ring, tx_flight);

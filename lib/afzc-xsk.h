@@ -15,13 +15,18 @@
 #ifndef AFZC_XSK_H
 #define AFZC_XSK_H 1
 
-/* One AF_XDP socket: one queue of one afzc port.
+/* One AF_XDP socket: one queue of one afzc port, both its halves.
  *
  * The socket shares the UMEM (see afzc_umem_bind()) and has four rings of
- * its own: rx and fill (used by the thread that polls the rx queue) and tx
- * and completion (used by whoever sends on the tx queue, under the port's
- * tx queue lock when several threads share it).  Each side has a frame
- * stash in front of the shared pool. */
+ * its own: rx and fill, the rx half, used only by the thread that polls
+ * the rx queue (afzc_xsk_recv(), afzc_xsk_reap_idle()), and tx and
+ * completion, the tx half, used under the socket's own tx lock by whoever
+ * sends (afzc_xsk_send()) and by the rx thread's idle reaping.  Each half
+ * has a frame stash in front of the shared pool and is on cache lines of
+ * its own.  The counters may be read from any thread.
+ *
+ * Errors: functions that return int return 0 or a positive errno value;
+ * afzc_xsk_open() also puts a message in '*errp'. */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -35,8 +40,9 @@ struct ds;
 /* Ring sizes (entries) of every port queue. */
 #define AFZC_RING_SIZE 2048
 
-/* Counters of one port queue.  Written only by the owner of the side they
- * describe; read without locking by the main thread. */
+/* Counters of one port queue, as afzc_xsk_get_stats() copies them out.
+ * (The socket keeps them as relaxed atomics, each written only by the
+ * owner of the half it describes.) */
 struct afzc_xsk_stats {
     uint64_t rx_packets;
     uint64_t rx_bytes;
@@ -76,10 +82,9 @@ int afzc_xsk_set_busy_poll(struct afzc_xsk *, int budget);
 bool afzc_xsk_busy_polls(const struct afzc_xsk *);
 
 int afzc_xsk_recv(struct afzc_xsk *, struct dp_packet_batch *);
-void afzc_xsk_send(struct afzc_xsk *, struct dp_packet_batch *);
-bool afzc_xsk_tx_pending(const struct afzc_xsk *);
+int afzc_xsk_send(struct afzc_xsk *, struct dp_packet_batch *);
 bool afzc_xsk_tx_outstanding(const struct afzc_xsk *);
-void afzc_xsk_tx_reap(struct afzc_xsk *);
+void afzc_xsk_reap_idle(struct afzc_xsk *);
 
 void afzc_xsk_get_stats(const struct afzc_xsk *, struct afzc_xsk_stats *);
 uint32_t afzc_xsk_fill_target(const struct afzc_xsk *);

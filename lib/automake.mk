@@ -17,6 +17,7 @@ lib_libafzc_la_SOURCES = \
 	lib/afzc-stats.h \
 	lib/afzc-umem.c \
 	lib/afzc-umem.h \
+	lib/afzc-umem-private.h \
 	lib/afzc-xdp.c \
 	lib/afzc-xdp.h \
 	lib/afzc-xdp-shared.h \

@@ -55,11 +55,6 @@ VLOG_DEFINE_THIS_MODULE(netdev_afzc);
  * completions while some are outstanding, in milliseconds. */
 #define AFZC_NONPMD_REAP_MS 100
 
-/* A tx queue lock, alone on its cache line. */
-struct afzc_tx_lock {
-    PADDED_MEMBERS(CACHE_LINE_SIZE, struct ovs_spin lock;);
-};
-
 /* An afzc port.  It is a 'struct netdev_linux' first, so that everything a
  * Linux device has (MAC, MTU, carrier, flags, link notifications, QoS) is
  * handled by Open vSwitch's own code for system ports. */
@@ -96,7 +91,6 @@ struct netdev_afzc {
     struct afzc_umem *umem;
     struct afzc_xdp *xdp;
     struct afzc_xsk **xsks;         /* 'n_rxq' sockets. */
-    struct afzc_tx_lock *tx_locks;  /* 'n_rxq' locks. */
 };
 
 /* An rx queue of an afzc port. */
@@ -222,12 +216,9 @@ netdev_afzc_teardown(struct netdev_afzc *dev)
     dev->xdp = NULL;
     for (int i = 0; i < dev->n_rxq; i++) {
         afzc_xsk_close(dev->xsks[i]);
-        ovs_spin_destroy(&dev->tx_locks[i].lock);
     }
     free(dev->xsks);
     dev->xsks = NULL;
-    free_cacheline(dev->tx_locks);
-    dev->tx_locks = NULL;
     afzc_stats_destroy(dev->stats);
     dev->stats = NULL;
     if (dev->umem) {
@@ -473,11 +464,7 @@ netdev_afzc_setup(struct netdev_afzc *dev, enum afzc_xdp_mode mode,
     afzc_xdp_set_csum_fixup(dev->xdp, dev->csum_fixup && native);
 
     dev->xsks = xcalloc(n_rxq, sizeof *dev->xsks);
-    dev->tx_locks = xmalloc_cacheline(n_rxq * sizeof *dev->tx_locks);
     dev->n_rxq = n_rxq;
-    for (int i = 0; i < n_rxq; i++) {
-        ovs_spin_init(&dev->tx_locks[i].lock);
-    }
     for (int i = 0; i < n_rxq; i++) {
         char *msg = NULL;
 
@@ -842,27 +829,24 @@ netdev_afzc_unlock(const struct netdev *netdev)
 }
 
 /* netdev class: sends 'batch' on tx queue 'qid' and takes ownership of its
- * packets. */
+ * packets.  Returns 0 if every packet was queued for transmission,
+ * otherwise a positive errno value (see afzc_xsk_send()); ENODEV if the
+ * port is not set up. */
 static int
 netdev_afzc_send(struct netdev *netdev, int qid,
                  struct dp_packet_batch *batch,
                  bool concurrent_txq OVS_UNUSED)
 {
     struct netdev_afzc *dev = netdev_afzc_cast(netdev);
-    struct afzc_xsk *xsk;
 
     if (OVS_UNLIKELY(!dev->configured || !dev->n_rxq)) {
         dp_packet_delete_batch(batch, true);
-        return 0;
+        return ENODEV;
     }
-    /* The lock is taken even when 'concurrent_txq' is false: the thread
-     * that polls the queue's rx side reaps its completions when idle. */
-    qid %= dev->n_rxq;
-    xsk = dev->xsks[qid];
-    ovs_spin_lock(&dev->tx_locks[qid].lock);
-    afzc_xsk_send(xsk, batch);
-    ovs_spin_unlock(&dev->tx_locks[qid].lock);
-    return 0;
+    /* The socket locks its tx half even when 'concurrent_txq' is false:
+     * the thread that polls the queue's rx side reaps its completions when
+     * idle. */
+    return afzc_xsk_send(dev->xsks[qid % dev->n_rxq], batch);
 }
 
 /* netdev class: allocates an rx queue. */
@@ -913,10 +897,8 @@ netdev_afzc_rxq_recv(struct netdev_rxq *rxq, struct dp_packet_batch *batch,
         afzc_stats_add_csum_fixed(dev->stats, qid,
                                   afzc_csum_fixup_batch(batch));
     }
-    if (error == EAGAIN && afzc_xsk_tx_outstanding(dev->xsks[qid])
-        && !ovs_spin_trylock(&dev->tx_locks[qid].lock)) {
-        afzc_xsk_tx_reap(dev->xsks[qid]);
-        ovs_spin_unlock(&dev->tx_locks[qid].lock);
+    if (error == EAGAIN) {
+        afzc_xsk_reap_idle(dev->xsks[qid]);
     }
     if (qfill) {
         *qfill = 0;
