@@ -30,7 +30,7 @@ AFZC_ZEROCOPY_TESTSUITE = $(srcdir)/tests/system-afzc-zerocopy-testsuite
 
 # Our ovs-vswitchd first, then the OVS build tree's programs.  Absolute
 # directories, so that the suites do not try to find them in our tree.
-AFZC_AUTOTEST_PATH = $(abs_top_builddir)/vswitchd:$(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/vswitchd:$(OVS_BUILDDIR)/ovsdb:$(OVS_BUILDDIR)/vtep:$(OVS_BUILDDIR)/tests
+AFZC_AUTOTEST_PATH = $(abs_top_builddir)/vswitchd:$(abs_top_builddir)/tests:$(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/vswitchd:$(OVS_BUILDDIR)/ovsdb:$(OVS_BUILDDIR)/vtep:$(OVS_BUILDDIR)/tests
 
 # The OVS macro files the suites include.
 AFZC_OVS_MACROS_AT = \
@@ -192,3 +192,18 @@ DISTCLEANFILES += \
 	$(AFZC_ZEROCOPY_TESTSUITE) \
 	$(srcdir)/tests/package.m4 \
 	tests/atconfig
+
+# ovstest-afzc: the C unit tests, one ovstest command each (see
+# tests/afzc-test.h), run by tests/afzc-unit.at.  Open vSwitch's
+# tests/ovstest.o provides main() and the command registry.
+check_PROGRAMS += tests/ovstest-afzc
+tests_ovstest_afzc_SOURCES = \
+	tests/afzc-test.h \
+	tests/test-afzc-ring.c \
+	tests/test-afzc-translate.c \
+	tests/test-afzc-umem.c
+tests_ovstest_afzc_CPPFLAGS = $(AM_CPPFLAGS) -I $(OVS_SRCDIR)/tests
+tests_ovstest_afzc_LDADD = \
+	lib/libafzc.la \
+	$(OVS_BUILDDIR)/tests/ovstest.o \
+	$(OVS_LIBS)
