@@ -20,6 +20,7 @@
 
 #include "afzc-umem.h"
 #include "afzc-xdp.h"
+#include "afzc-xdp-flow.h"
 #include "afzc-xsk.h"
 #include "netdev.h"
 #include "openvswitch/dynamic-string.h"

@@ -24,10 +24,7 @@
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
 
-#include "afzc-xdp.skel.h"
-#include "bitmap.h"
-#include "hash.h"
-#include "openvswitch/hmap.h"
+#include "afzc-xdp-private.h"
 #include "openvswitch/list.h"
 #include "openvswitch/thread.h"
 #include "openvswitch/types.h"
@@ -38,38 +35,6 @@
 
 VLOG_DEFINE_THIS_MODULE(afzc_xdp);
 
-/* A flow offloaded into the program's maps. */
-struct afzc_xdp_flow {
-    struct hmap_node node;      /* In 'flows', by hash of 'ufid'. */
-    ovs_u128 ufid;
-    struct afzc_flow_lookup lookup;     /* Its key in 'afzc_flows'. */
-    uint32_t out_ifindex;       /* Output port, 0 if it drops. */
-    uint32_t id;                /* Its actions and counters' slot. */
-    uint64_t base_packets;      /* Counts of the slots it had before, */
-    uint64_t base_bytes;        /* when its actions were modified. */
-    uint64_t last_packets;      /* Packet count at the last read... */
-    long long int used_ms;      /* ...and when it last grew, 0 if never. */
-    bool in_user;               /* Its actions are AFZC_ACT_USERSPACE. */
-};
-
-/* An XDP program of ours, loaded and attached to one device, with the flows
- * offloaded into it.  The offloaded flows live and die with the program. */
-struct afzc_xdp {
-    struct ovs_list node;           /* In 'afzc_xdps'. */
-    struct afzc_xdp_skel *skel;     /* Program and maps. */
-    int ifindex;
-    uint32_t flags;             /* XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE. */
-    uint32_t prog_id;
-    struct bpf_object *hook;    /* options:xdp-hook, or NULL. */
-
-    /* Offloaded flows.  The caller serializes access. */
-    struct hmap flows;
-    size_t n_in_user;           /* Flows in 'flows' with 'in_user'. */
-    struct afzc_flow_mask masks[AFZC_MAX_MASKS];  /* Copy of the map. */
-    unsigned long *ids;         /* Bitmap of the action slots in use. */
-    uint32_t next_id;           /* Where to look for a free slot first. */
-};
-
 /* Every attached program, so that a port going away can be removed from the
  * others' output maps. */
 static struct ovs_mutex afzc_xdps_mutex = OVS_MUTEX_INITIALIZER;
@@ -79,9 +44,6 @@ static struct ovs_list afzc_xdps OVS_GUARDED_BY(afzc_xdps_mutex)
 /* The exact-match cache that every program shares (see afzc-xdp-shared.h),
  * while there is one; otherwise -1. */
 static int afzc_emc_fd OVS_GUARDED_BY(afzc_xdps_mutex) = -1;
-
-static uint32_t afzc_xdp_next_gen(void);
-static void *afzc_xdp_percpu_buf(size_t size, int *n_cpusp);
 
 /* Opens and loads a new instance of the program and its maps, with the
  * process's exact-match cache.  Returns the skeleton, or NULL with errno
@@ -95,7 +57,7 @@ afzc_xdp_load(void)
     if (!skel) {
         return NULL;
     }
-    skel->bss->afzc_flow_gen = afzc_xdp_next_gen();
+    skel->bss->afzc_flow_gen = afzc_xdp_flow_new_gen();
     ovs_mutex_lock(&afzc_xdps_mutex);
     if (afzc_emc_fd >= 0) {
         error = -bpf_map__reuse_fd(skel->maps.afzc_emc, afzc_emc_fd);
@@ -238,8 +200,7 @@ afzc_xdp_attach(const char *devname, int ifindex, bool native,
     }
 
     xdp = xzalloc(sizeof *xdp);
-    hmap_init(&xdp->flows);
-    xdp->ids = bitmap_allocate(AFZC_MAX_FLOWS);
+    afzc_xdp_flow_init(xdp);
     xdp->ifindex = ifindex;
     xdp->flags = mode;
     xdp->skel = afzc_xdp_load();
@@ -247,8 +208,7 @@ afzc_xdp_attach(const char *devname, int ifindex, bool native,
         error = errno ? errno : EINVAL;
         *errp = xasprintf("cannot load the afzc XDP program (%s)",
                           ovs_strerror(error));
-        hmap_destroy(&xdp->flows);
-        bitmap_free(xdp->ids);
+        afzc_xdp_flow_destroy(xdp);
         free(xdp);
         return error;
     }
@@ -262,8 +222,7 @@ afzc_xdp_attach(const char *devname, int ifindex, bool native,
                           native ? "native" : "generic",
                           ovs_strerror(error));
         afzc_xdp_unload(xdp->skel);
-        hmap_destroy(&xdp->flows);
-        bitmap_free(xdp->ids);
+        afzc_xdp_flow_destroy(xdp);
         free(xdp);
         return error;
     }
@@ -304,12 +263,7 @@ afzc_xdp_detach(struct afzc_xdp *xdp)
     bpf_xdp_attach(xdp->ifindex, -1, XDP_FLAGS_REPLACE | xdp->flags, &opts);
     afzc_xdp_unload(xdp->skel);
     bpf_object__close(xdp->hook);
-    struct afzc_xdp_flow *flow;
-    HMAP_FOR_EACH_POP (flow, node, &xdp->flows) {
-        free(flow);
-    }
-    hmap_destroy(&xdp->flows);
-    bitmap_free(xdp->ids);
+    afzc_xdp_flow_destroy(xdp);
     free(xdp);
 }
 
@@ -474,26 +428,10 @@ int
 afzc_xdp_get_hook_stats(const struct afzc_xdp *xdp, uint32_t queue,
                         uint64_t n[AFZC_HOOK_N_OUTCOMES])
 {
-    struct afzc_hook_counters *percpu;
-    int n_cpus, error = 0;
-
-    memset(n, 0, AFZC_HOOK_N_OUTCOMES * sizeof *n);
-    percpu = afzc_xdp_percpu_buf(sizeof *percpu, &n_cpus);
-    if (!percpu) {
-        return EINVAL;
-    }
-    if (bpf_map_lookup_elem(bpf_map__fd(xdp->skel->maps.afzc_hook_counts),
-                            &queue, percpu)) {
-        error = errno;
-    } else {
-        for (int cpu = 0; cpu < n_cpus; cpu++) {
-            for (int i = 0; i < AFZC_HOOK_N_OUTCOMES; i++) {
-                n[i] += percpu[cpu].n[i];
-            }
-        }
-    }
-    free(percpu);
-    return error;
+    BUILD_ASSERT(sizeof(struct afzc_hook_counters)
+                 == AFZC_HOOK_N_OUTCOMES * sizeof(uint64_t));
+    return afzc_xdp_sum_percpu(xdp->skel->maps.afzc_hook_counts, queue, n,
+                               AFZC_HOOK_N_OUTCOMES);
 }
 
 /* Stops directing the frames of rx queue 'queue' to a socket. */
@@ -523,442 +461,29 @@ afzc_xdp_prog_id(const struct afzc_xdp *xdp)
     return xdp->prog_id;
 }
 
-/* Returns a zeroed buffer for one value of a per-CPU map whose values are
- * 'size' bytes (a multiple of 8, as the kernel lays them out) and stores
- * the number of possible CPUs in '*n_cpusp', or returns NULL if that number
- * cannot be told. */
-static void *
-afzc_xdp_percpu_buf(size_t size, int *n_cpusp)
-{
-    int n_cpus = libbpf_num_possible_cpus();
-
-    *n_cpusp = n_cpus;
-    return n_cpus > 0 ? xcalloc(n_cpus, size) : NULL;
-}
-
 /* Sums the per-CPU counters of rx queue 'queue' into '*qs'.  Returns 0 or a
  * positive errno value. */
 int
 afzc_xdp_get_qstats(const struct afzc_xdp *xdp, uint32_t queue,
                     struct afzc_xdp_qstats *qs)
 {
-    struct afzc_xdp_qcounters *percpu;
-    int n_cpus, error = 0;
+    uint64_t n[AFZC_XDP_N_QCOUNTERS];
+    int error;
 
+    BUILD_ASSERT(sizeof(struct afzc_xdp_qcounters) == sizeof n);
     memset(qs, 0, sizeof *qs);
-    percpu = afzc_xdp_percpu_buf(sizeof *percpu, &n_cpus);
-    if (!percpu) {
-        return EINVAL;
-    }
-    if (bpf_map_lookup_elem(bpf_map__fd(xdp->skel->maps.afzc_qstats),
-                            &queue, percpu)) {
-        error = errno;
-    } else {
-        for (int cpu = 0; cpu < n_cpus; cpu++) {
-            const unsigned long long *n = percpu[cpu].n;
-
-            for (int v = 0; v < AFZC_XDP_N_VERDICTS; v++) {
-                qs->packets[v] += n[v];
-            }
-            qs->packets[AFZC_XDP_OFFLOADED] += n[AFZC_XDP_HIT_OFFLOADED];
-            qs->packets[AFZC_XDP_DROPPED] += n[AFZC_XDP_HIT_DROPPED];
-            qs->cache_hits += (n[AFZC_XDP_HIT_OFFLOADED]
-                               + n[AFZC_XDP_HIT_DROPPED]);
-            qs->packets[AFZC_XDP_TO_USER] += n[AFZC_XDP_CSUM_TO_USER];
-            qs->csum_to_user += n[AFZC_XDP_CSUM_TO_USER];
-        }
-    }
-    free(percpu);
-    return error;
-}
-
-/* Returns the offloaded flow 'ufid' of 'xdp', or NULL. */
-static struct afzc_xdp_flow *
-afzc_xdp_flow_find(const struct afzc_xdp *xdp, const ovs_u128 *ufid)
-{
-    struct afzc_xdp_flow *flow;
-
-    HMAP_FOR_EACH_WITH_HASH (flow, node, hash_bytes(ufid, sizeof *ufid, 0),
-                             &xdp->flows) {
-        if (ovs_u128_equals(flow->ufid, *ufid)) {
-            return flow;
-        }
-    }
-    return NULL;
-}
-
-/* Finds the slot of 'mask' in 'xdp''s mask array, or a free slot for it.
- * Returns the slot, or -1 if the array is full. */
-static int
-afzc_xdp_mask_slot(const struct afzc_xdp *xdp,
-                   const struct afzc_flow_key *mask)
-{
-    int free_slot = -1;
-
-    for (int i = 0; i < AFZC_MAX_MASKS; i++) {
-        if (xdp->masks[i].n_flows) {
-            if (!memcmp(&xdp->masks[i].mask, mask, sizeof *mask)) {
-                return i;
-            }
-        } else if (free_slot < 0) {
-            free_slot = i;
-        }
-    }
-    return free_slot;
-}
-
-/* Adds 'delta' to the flow count of mask slot 'slot' (holding 'mask') and
- * writes the slot to the program's map.  Returns 0 or a positive errno
- * value. */
-static int
-afzc_xdp_mask_ref(struct afzc_xdp *xdp, int slot,
-                  const struct afzc_flow_key *mask, int delta)
-{
-    uint32_t key = slot;
-
-    uint32_t limit = 0;
-
-    xdp->masks[slot].mask = *mask;
-    xdp->masks[slot].n_flows += delta;
-    if (bpf_map_update_elem(bpf_map__fd(xdp->skel->maps.afzc_masks), &key,
-                            &xdp->masks[slot], BPF_ANY)) {
-        xdp->masks[slot].n_flows -= delta;
-        return errno;
-    }
-
-    /* Tell the program how far to look, after the slot is in place. */
-    for (int i = 0; i < AFZC_MAX_MASKS; i++) {
-        if (xdp->masks[i].n_flows) {
-            limit = i + 1;
-        }
-    }
-    __atomic_store_n(&xdp->skel->bss->afzc_mask_limit, limit,
-                     __ATOMIC_RELEASE);
-    return 0;
-}
-
-/* Reads the counters of 'flow' into '*stats'.  The program does not stamp
- * hits with a time, which would cost every packet a helper call: a flow was
- * last used when its packet count was last seen to grow, which is as precise
- * as the revalidators, who read it every few hundred milliseconds, need. */
-static int
-afzc_xdp_flow_read(const struct afzc_xdp *xdp, struct afzc_xdp_flow *flow,
-                   struct afzc_xdp_flow_stats *stats)
-{
-    struct afzc_flow_stats *per_cpu;
-    int n_cpus, error = 0;
-
-    memset(stats, 0, sizeof *stats);
-    per_cpu = afzc_xdp_percpu_buf(sizeof *per_cpu, &n_cpus);
-    if (!per_cpu) {
-        return EINVAL;
-    }
-    if (bpf_map_lookup_elem(bpf_map__fd(xdp->skel->maps.afzc_flow_stats),
-                            &flow->id, per_cpu)) {
-        error = errno;
-    } else {
-        stats->packets = flow->base_packets;
-        stats->bytes = flow->base_bytes;
-        for (int i = 0; i < n_cpus; i++) {
-            stats->packets += per_cpu[i].packets;
-            stats->bytes += per_cpu[i].bytes;
-        }
-        if (stats->packets != flow->last_packets) {
-            flow->last_packets = stats->packets;
-            flow->used_ms = time_msec();
-        }
-        stats->used_ms = flow->used_ms;
-        stats->in_user = flow->in_user;
-    }
-    free(per_cpu);
-    return error;
-}
-
-/* Zeroes the counters in slot 'id' on every CPU.  Returns 0 or a positive
- * errno value. */
-static int
-afzc_xdp_stats_clear(const struct afzc_xdp *xdp, uint32_t id)
-{
-    struct afzc_flow_stats *zeros;
-    int n_cpus, error = 0;
-
-    zeros = afzc_xdp_percpu_buf(sizeof *zeros, &n_cpus);
-    if (!zeros) {
-        return EINVAL;
-    }
-    if (bpf_map_update_elem(bpf_map__fd(xdp->skel->maps.afzc_flow_stats),
-                            &id, zeros, BPF_ANY)) {
-        error = errno;
-    }
-    free(zeros);
-    return error;
-}
-
-/* Takes a free slot of 'xdp', writes 'actions' into it and zeroes its
- * counters, and stores its index in '*idp'.  Slots are handed out round
- * robin, so that a slot just freed, which a packet in flight may still
- * use, is the last to be reused.  Returns 0, ENOSPC, or another positive
- * errno value. */
-static int
-afzc_xdp_id_alloc(struct afzc_xdp *xdp, const struct afzc_flow_actions
-                  *actions, uint32_t *idp)
-{
-    uint32_t key;
-    size_t id = bitmap_scan(xdp->ids, 0, xdp->next_id, AFZC_MAX_FLOWS);
-    int error;
-
-    if (id == AFZC_MAX_FLOWS) {
-        id = bitmap_scan(xdp->ids, 0, 0, xdp->next_id);
-        if (id == xdp->next_id) {
-            return ENOSPC;
-        }
-    }
-    key = id;
-    if (bpf_map_update_elem(bpf_map__fd(xdp->skel->maps.afzc_actions), &key,
-                            actions, BPF_ANY)) {
-        return errno;
-    }
-    error = afzc_xdp_stats_clear(xdp, id);
+    error = afzc_xdp_sum_percpu(xdp->skel->maps.afzc_qstats, queue, n,
+                                ARRAY_SIZE(n));
     if (error) {
         return error;
     }
-    bitmap_set1(xdp->ids, id);
-    xdp->next_id = (id + 1) % AFZC_MAX_FLOWS;
-    *idp = id;
+    for (int v = 0; v < AFZC_XDP_N_VERDICTS; v++) {
+        qs->packets[v] = n[v];
+    }
+    qs->packets[AFZC_XDP_OFFLOADED] += n[AFZC_XDP_HIT_OFFLOADED];
+    qs->packets[AFZC_XDP_DROPPED] += n[AFZC_XDP_HIT_DROPPED];
+    qs->cache_hits = n[AFZC_XDP_HIT_OFFLOADED] + n[AFZC_XDP_HIT_DROPPED];
+    qs->packets[AFZC_XDP_TO_USER] += n[AFZC_XDP_CSUM_TO_USER];
+    qs->csum_to_user = n[AFZC_XDP_CSUM_TO_USER];
     return 0;
-}
-
-/* Returns a flow table generation that no port has had yet in this
- * process (short of 2**32 changes), never 0, which marks an empty cache
- * entry.  Being unique, it also tells one port's cache entries from
- * another's, in the cache that all ports share. */
-static uint32_t
-afzc_xdp_next_gen(void)
-{
-    static uint32_t last_gen;
-    uint32_t gen;
-
-    do {
-        gen = __atomic_add_fetch(&last_gen, 1, __ATOMIC_RELAXED);
-    } while (!gen);
-    return gen;
-}
-
-/* Tells the program that the flow table of 'xdp' changed, which makes its
- * exact-match cache entries stale.  Called after each change is in the
- * maps. */
-static void
-afzc_xdp_flows_changed(struct afzc_xdp *xdp)
-{
-    __atomic_store_n(&xdp->skel->bss->afzc_flow_gen, afzc_xdp_next_gen(),
-                     __ATOMIC_RELEASE);
-}
-
-/* Gives offloaded flow 'flow' the actions 'acts', whose output port (0 if
- * none) is 'out_ifindex'.  The actions go to a new slot, which the flow
- * table entry then points to, so that a packet sees either the old actions
- * or the new ones, never a mix; the counters of the old slot are carried
- * over.  Returns 0 or a positive errno value. */
-static int
-afzc_xdp_flow_modify(struct afzc_xdp *xdp, struct afzc_xdp_flow *flow,
-                     const struct afzc_flow_actions *acts,
-                     uint32_t out_ifindex)
-{
-    int flows_fd = bpf_map__fd(xdp->skel->maps.afzc_flows);
-    bool in_user = acts->actions[0].type == AFZC_ACT_USERSPACE;
-    struct afzc_xdp_flow_stats old_stats;
-    struct afzc_flow_value value;
-    int error;
-
-    error = afzc_xdp_id_alloc(xdp, acts, &value.id);
-    if (error) {
-        return error;
-    }
-    if (bpf_map_update_elem(flows_fd, &flow->lookup, &value, BPF_EXIST)) {
-        error = errno;
-        bitmap_set0(xdp->ids, value.id);
-        return error;
-    }
-    afzc_xdp_flows_changed(xdp);
-    if (!afzc_xdp_flow_read(xdp, flow, &old_stats)) {
-        flow->base_packets = old_stats.packets;
-        flow->base_bytes = old_stats.bytes;
-    }
-    bitmap_set0(xdp->ids, flow->id);
-    flow->id = value.id;
-    flow->out_ifindex = out_ifindex;
-    xdp->n_in_user += (int) in_user - (int) flow->in_user;
-    flow->in_user = in_user;
-    return 0;
-}
-
-/* Makes offloaded flow 'ufid' hand its frames to user space, as if it were
- * not offloaded, and stop counting them, while keeping its entry and the
- * counters of its time in XDP: for a flow whose actions were changed to
- * ones the program cannot execute.  Open vSwitch then counts its packets
- * in user space and adds the kept counters to them.  Returns 0, ENOENT if
- * 'ufid' is not offloaded, or another positive errno value. */
-int
-afzc_xdp_flow_to_user(struct afzc_xdp *xdp, const ovs_u128 *ufid)
-{
-    struct afzc_xdp_flow *flow = afzc_xdp_flow_find(xdp, ufid);
-    struct afzc_flow_actions acts;
-
-    if (!flow) {
-        return ENOENT;
-    }
-    if (flow->in_user) {
-        return 0;
-    }
-    memset(&acts, 0, sizeof acts);
-    acts.actions[0].type = AFZC_ACT_USERSPACE;
-    return afzc_xdp_flow_modify(xdp, flow, &acts, 0);
-}
-
-/* Offloads flow 'ufid', matching packets whose parsed key, masked by
- * 'mask', equals 'key' (already masked), with 'actions'.  An existing flow
- * 'ufid' is modified and keeps its counters.  Returns 0, ENOSPC when the
- * flow or mask table is full, or another positive errno value. */
-int
-afzc_xdp_flow_put(struct afzc_xdp *xdp, const ovs_u128 *ufid,
-                  const struct afzc_flow_key *key,
-                  const struct afzc_flow_key *mask,
-                  const struct afzc_flow_action *actions, size_t n_actions)
-{
-    int flows_fd = bpf_map__fd(xdp->skel->maps.afzc_flows);
-    struct afzc_xdp_flow *old = afzc_xdp_flow_find(xdp, ufid);
-    struct afzc_flow_actions acts;
-    struct afzc_flow_lookup lookup;
-    struct afzc_flow_value value;
-    uint32_t out_ifindex = 0;
-    int slot, error;
-
-    ovs_assert(n_actions <= AFZC_MAX_ACTIONS);
-    memset(&acts, 0, sizeof acts);
-    memcpy(acts.actions, actions, n_actions * sizeof *actions);
-    for (size_t i = 0; i < n_actions; i++) {
-        if (actions[i].type == AFZC_ACT_OUTPUT) {
-            out_ifindex = actions[i].ifindex;
-        }
-    }
-
-    if (out_ifindex
-        && bpf_map_update_elem(bpf_map__fd(xdp->skel->maps.afzc_ports),
-                               &out_ifindex, &out_ifindex, BPF_ANY)) {
-        return errno;
-    }
-
-    if (old) {
-        return afzc_xdp_flow_modify(xdp, old, &acts, out_ifindex);
-    }
-
-    slot = afzc_xdp_mask_slot(xdp, mask);
-    if (slot < 0) {
-        return ENOSPC;
-    }
-    error = afzc_xdp_id_alloc(xdp, &acts, &value.id);
-    if (error) {
-        return error;
-    }
-
-    memset(&lookup, 0, sizeof lookup);
-    lookup.mask_idx = slot;
-    lookup.key = *key;
-    if (bpf_map_update_elem(flows_fd, &lookup, &value, BPF_NOEXIST)) {
-        /* EEXIST: another megaflow with the same masked key, which can only
-         * have the same actions; leave it to user space. */
-        error = errno;
-        bitmap_set0(xdp->ids, value.id);
-        return error;
-    }
-    error = afzc_xdp_mask_ref(xdp, slot, mask, 1);
-    if (error) {
-        bpf_map_delete_elem(flows_fd, &lookup);
-        bitmap_set0(xdp->ids, value.id);
-        return error;
-    }
-
-    struct afzc_xdp_flow *flow = xzalloc(sizeof *flow);
-    flow->ufid = *ufid;
-    flow->lookup = lookup;
-    flow->out_ifindex = out_ifindex;
-    flow->id = value.id;
-    hmap_insert(&xdp->flows, &flow->node, hash_bytes(ufid, sizeof *ufid, 0));
-    afzc_xdp_flows_changed(xdp);
-    return 0;
-}
-
-/* Reads the counters of offloaded flow 'ufid'.  Returns 0 or ENOENT. */
-int
-afzc_xdp_flow_get(struct afzc_xdp *xdp, const ovs_u128 *ufid,
-                  struct afzc_xdp_flow_stats *stats)
-{
-    struct afzc_xdp_flow *flow = afzc_xdp_flow_find(xdp, ufid);
-
-    return flow ? afzc_xdp_flow_read(xdp, flow, stats) : ENOENT;
-}
-
-/* Removes offloaded flow 'flow' from 'xdp'. */
-static void
-afzc_xdp_flow_remove(struct afzc_xdp *xdp, struct afzc_xdp_flow *flow)
-{
-    int slot = flow->lookup.mask_idx;
-
-    bpf_map_delete_elem(bpf_map__fd(xdp->skel->maps.afzc_flows),
-                        &flow->lookup);
-    afzc_xdp_mask_ref(xdp, slot, &xdp->masks[slot].mask, -1);
-    afzc_xdp_flows_changed(xdp);
-    bitmap_set0(xdp->ids, flow->id);
-    xdp->n_in_user -= flow->in_user;
-    hmap_remove(&xdp->flows, &flow->node);
-    free(flow);
-}
-
-/* Removes offloaded flow 'ufid', storing its last counters in '*stats' if
- * nonnull.  Returns 0 or ENOENT. */
-int
-afzc_xdp_flow_del(struct afzc_xdp *xdp, const ovs_u128 *ufid,
-                  struct afzc_xdp_flow_stats *stats)
-{
-    struct afzc_xdp_flow *flow = afzc_xdp_flow_find(xdp, ufid);
-
-    if (!flow) {
-        return ENOENT;
-    }
-    if (stats) {
-        afzc_xdp_flow_read(xdp, flow, stats);
-    }
-    afzc_xdp_flow_remove(xdp, flow);
-    return 0;
-}
-
-/* Removes every offloaded flow of 'xdp'. */
-void
-afzc_xdp_flow_flush(struct afzc_xdp *xdp)
-{
-    struct afzc_xdp_flow *flow;
-
-    HMAP_FOR_EACH_SAFE (flow, node, &xdp->flows) {
-        afzc_xdp_flow_remove(xdp, flow);
-    }
-}
-
-/* Returns the number of flows whose actions 'xdp' executes: its flow table
- * entries, less those that hand their frames to user space. */
-size_t
-afzc_xdp_n_flows(const struct afzc_xdp *xdp)
-{
-    return hmap_count(&xdp->flows) - xdp->n_in_user;
-}
-
-/* Returns the number of mask slots in use in 'xdp'. */
-size_t
-afzc_xdp_n_masks(const struct afzc_xdp *xdp)
-{
-    size_t n = 0;
-
-    for (int i = 0; i < AFZC_MAX_MASKS; i++) {
-        n += xdp->masks[i].n_flows > 0;
-    }
-    return n;
 }

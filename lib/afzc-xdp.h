@@ -16,7 +16,12 @@
 #define AFZC_XDP_H 1
 
 /* Loading, attaching and detaching the XDP program of an afzc port
- * (kernel/afzc-xdp.bpf.c, embedded as a libbpf skeleton). */
+ * (kernel/afzc-xdp.bpf.c, embedded as a libbpf skeleton), its XSKMAP, its
+ * XDP hook and its per-queue counters.  Its offloaded flow table is
+ * afzc-xdp-flow.h's.
+ *
+ * Errors: functions that return int return 0 or a positive errno value;
+ * those with an 'errp' also put a message there, which the caller frees. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,15 +32,6 @@
 #include "openvswitch/types.h"
 
 struct afzc_xdp;
-
-
-/* Counters of an offloaded flow. */
-struct afzc_xdp_flow_stats {
-    uint64_t packets;
-    uint64_t bytes;
-    long long int used_ms;      /* time_msec() of the last hit, 0 if none. */
-    bool in_user;               /* Set by afzc_xdp_flow_to_user(). */
-};
 
 void afzc_xdp_init(void);
 int afzc_xdp_attach(const char *devname, int ifindex, bool native,
@@ -53,19 +49,5 @@ void afzc_xdp_set_csum_fixup(struct afzc_xdp *, bool on);
 int afzc_xdp_get_qstats(const struct afzc_xdp *, uint32_t queue,
                         struct afzc_xdp_qstats *);
 int afzc_xdp_query(int ifindex, uint32_t *prog_id, bool *ours);
-
-int afzc_xdp_flow_put(struct afzc_xdp *, const ovs_u128 *ufid,
-                      const struct afzc_flow_key *key,
-                      const struct afzc_flow_key *mask,
-                      const struct afzc_flow_action *actions,
-                      size_t n_actions);
-int afzc_xdp_flow_get(struct afzc_xdp *, const ovs_u128 *ufid,
-                      struct afzc_xdp_flow_stats *);
-int afzc_xdp_flow_del(struct afzc_xdp *, const ovs_u128 *ufid,
-                      struct afzc_xdp_flow_stats *);
-int afzc_xdp_flow_to_user(struct afzc_xdp *, const ovs_u128 *ufid);
-void afzc_xdp_flow_flush(struct afzc_xdp *);
-size_t afzc_xdp_n_flows(const struct afzc_xdp *);
-size_t afzc_xdp_n_masks(const struct afzc_xdp *);
 
 #endif /* afzc-xdp.h */

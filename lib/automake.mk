@@ -20,6 +20,9 @@ lib_libafzc_la_SOURCES = \
 	lib/afzc-umem-private.h \
 	lib/afzc-xdp.c \
 	lib/afzc-xdp.h \
+	lib/afzc-xdp-flow.c \
+	lib/afzc-xdp-flow.h \
+	lib/afzc-xdp-private.h \
 	lib/afzc-xdp-shared.h \
 	lib/afzc-xsk.c \
 	lib/afzc-xsk.h \

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "afzc-xdp.h"
+#include "afzc-xdp-flow.h"
 #include "coverage.h"
 #include "dpif.h"
 #include "flow.h"
