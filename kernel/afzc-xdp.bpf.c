@@ -138,10 +138,11 @@ struct {
     __type(value, struct afzc_flow_lookup);
 } afzc_scratch SEC(".maps");
 
-#define AFZC_ETH_P_8021Q 0x0081     /* htons(0x8100) */
-#define AFZC_ETH_P_IP 0x0008        /* htons(0x0800) */
-#define AFZC_ETH_P_IPV6 0xdd86      /* htons(0x86dd) */
-#define AFZC_VLAN_CFI 0x0010        /* htons(0x1000) */
+/* In network byte order, as the frame has them. */
+#define AFZC_ETH_P_8021Q bpf_htons(0x8100)
+#define AFZC_ETH_P_IP bpf_htons(0x0800)
+#define AFZC_ETH_P_IPV6 bpf_htons(0x86dd)
+#define AFZC_VLAN_CFI bpf_htons(0x1000)
 #define AFZC_FRAG_ANY 1
 #define AFZC_FRAG_LATER 2
 #define AFZC_EMC_BITS 13            /* log2(AFZC_EMC_ENTRIES). */

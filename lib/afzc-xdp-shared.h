@@ -15,9 +15,13 @@
 #ifndef AFZC_XDP_SHARED_H
 #define AFZC_XDP_SHARED_H 1
 
-/* Definitions shared by the XDP program (kernel/afzc-xdp.bpf.c) and the
- * user-space code that loads it.  Plain C only: this header is compiled both
- * for the host and for -target bpf. */
+/* The ABI between the XDP program (kernel/afzc-xdp.bpf.c) and the user-space
+ * code that loads it and fills its maps: limits, the layouts of map keys and
+ * values, and counter indexes.  Compiled both for the host and for -target
+ * bpf, so it uses only the kernel's fixed-size types (<linux/types.h>):
+ * __beNN for fields in network byte order, __uNN for the others. */
+
+#include <linux/types.h>
 
 /* Most queues one afzc port can have, hence the size of the per-port XSKMAP
  * and of the per-queue counter array. */
@@ -49,32 +53,32 @@ enum afzc_xdp_verdict {
  * the type after that tag.  'nw_frag' uses OVS's FLOW_NW_FRAG_* bits.  For
  * ICMP, 'tp_src' and 'tp_dst' are the type and code. */
 struct afzc_flow_key {
-    unsigned char eth_dst[6];
-    unsigned char eth_src[6];
-    unsigned short eth_type;
-    unsigned short vlan_tci;
-    unsigned char nw_proto;
-    unsigned char nw_tos;
-    unsigned char nw_ttl;
-    unsigned char nw_frag;
-    unsigned int ipv4_src;
-    unsigned int ipv4_dst;
-    unsigned char ipv6_src[16];
-    unsigned char ipv6_dst[16];
-    unsigned short tp_src;
-    unsigned short tp_dst;
+    __u8 eth_dst[6];
+    __u8 eth_src[6];
+    __be16 eth_type;
+    __be16 vlan_tci;
+    __u8 nw_proto;
+    __u8 nw_tos;
+    __u8 nw_ttl;
+    __u8 nw_frag;
+    __be32 ipv4_src;
+    __be32 ipv4_dst;
+    __u8 ipv6_src[16];
+    __u8 ipv6_dst[16];
+    __be16 tp_src;
+    __be16 tp_dst;
 };
 
 /* Key of the flow table: a packet's key masked by mask 'mask_idx'. */
 struct afzc_flow_lookup {
-    unsigned int mask_idx;
+    __u32 mask_idx;
     struct afzc_flow_key key;
 };
 
 /* A megaflow mask.  'n_flows' is maintained by user space; the program only
  * tests it for zero, to skip unused slots. */
 struct afzc_flow_mask {
-    unsigned int n_flows;
+    __u32 n_flows;
     struct afzc_flow_key mask;
 };
 
@@ -96,17 +100,17 @@ enum afzc_flow_action_type {
 
 /* An action.  A list that ends without AFZC_ACT_OUTPUT drops the packet. */
 struct afzc_flow_action {
-    unsigned int type;          /* enum afzc_flow_action_type. */
-    unsigned int ifindex;       /* AFZC_ACT_OUTPUT. */
-    unsigned short tpid;        /* AFZC_ACT_PUSH_VLAN, network order. */
-    unsigned short tci;         /* AFZC_ACT_PUSH_VLAN, network order. */
-    unsigned char mac[6];       /* AFZC_ACT_SET_ETH_*. */
-    unsigned char pad[2];
+    __u32 type;                 /* enum afzc_flow_action_type. */
+    __u32 ifindex;              /* AFZC_ACT_OUTPUT. */
+    __be16 tpid;                /* AFZC_ACT_PUSH_VLAN, network order. */
+    __be16 tci;                 /* AFZC_ACT_PUSH_VLAN, network order. */
+    __u8 mac[6];                /* AFZC_ACT_SET_ETH_*. */
+    __u8 pad[2];
 };
 
 /* Value of the flow table: where the flow's actions and counters are. */
 struct afzc_flow_value {
-    unsigned int id;            /* Index in the action and counter arrays,
+    __u32 id;                   /* Index in the action and counter arrays,
                                  * below AFZC_MAX_FLOWS. */
 };
 
@@ -119,8 +123,8 @@ struct afzc_flow_actions {
  * program updates them without atomic operations; user space sums them and
  * tells when a flow was last used from their growth. */
 struct afzc_flow_stats {
-    unsigned long long packets;
-    unsigned long long bytes;
+    __u64 packets;
+    __u64 bytes;
 };
 
 /* The exact-match cache in front of the classifier.  For the frames it
@@ -139,24 +143,23 @@ struct afzc_flow_stats {
  * it stands for and their flow.  The generation, unique to a port, also
  * tells which port's entry it is. */
 struct afzc_emc_entry {
-    unsigned int gen;           /* Flow table generation, 0 if empty. */
-    unsigned int id;            /* Flow: index in the action array. */
-    unsigned int out_ifindex;   /* If the flow's only action is an output,
+    __u32 gen;                  /* Flow table generation, 0 if empty. */
+    __u32 id;                   /* Flow: index in the action array. */
+    __u32 out_ifindex;          /* If the flow's only action is an output,
                                  * its port, else 0. */
-    unsigned int pad;
-    unsigned long long words[AFZC_EMC_WORDS];
+    __u32 pad;
+    __u64 words[AFZC_EMC_WORDS];
 };
 
 /* Counters of the XDP program for one rx queue of one port. */
 struct afzc_xdp_qstats {
-    unsigned long long packets[AFZC_XDP_N_VERDICTS];
-    unsigned long long cache_hits;  /* Of the AFZC_XDP_OFFLOADED and
-                                     * AFZC_XDP_DROPPED frames, those the
-                                     * exact-match cache served. */
-    unsigned long long csum_to_user; /* Of the AFZC_XDP_TO_USER frames,
-                                      * those of offloaded flows sent to
-                                      * user space for their partial
-                                      * checksum. */
+    __u64 packets[AFZC_XDP_N_VERDICTS];
+    __u64 cache_hits;           /* Of the AFZC_XDP_OFFLOADED and
+                                 * AFZC_XDP_DROPPED frames, those the
+                                 * exact-match cache served. */
+    __u64 csum_to_user;         /* Of the AFZC_XDP_TO_USER frames, those of
+                                 * offloaded flows sent to user space for
+                                 * their partial checksum. */
 };
 
 /* How the program keeps them, per CPU: one counter per verdict, two
@@ -171,7 +174,7 @@ struct afzc_xdp_qstats {
 #define AFZC_XDP_CSUM_TO_USER (AFZC_XDP_N_VERDICTS + 2)
 #define AFZC_XDP_N_QCOUNTERS (AFZC_XDP_N_VERDICTS + 3)
 struct afzc_xdp_qcounters {
-    unsigned long long n[AFZC_XDP_N_QCOUNTERS];
+    __u64 n[AFZC_XDP_N_QCOUNTERS];
 };
 
 #endif /* afzc-xdp-shared.h */
