@@ -15,7 +15,12 @@
 #ifndef AFZC_APPCTL_H
 #define AFZC_APPCTL_H 1
 
-/* The afzc/... ovs-appctl commands. */
+/* The afzc/... ovs-appctl commands: afzc/show, afzc/umem-show and
+ * afzc/clear-stats.  vswitchd/ registers them; they read the ports through
+ * netdev_afzc_lock_view() and format them with afzc-stats.
+ *
+ * Errors: a command that fails replies to its client with an error;
+ * nothing here returns one. */
 
 void afzc_appctl_register(void);
 

@@ -21,6 +21,13 @@
 
 #include "dp-packet.h"
 
+/* What afzc_csum_fixup_frame() found in a packet. */
+enum afzc_csum_result {
+    AFZC_CSUM_OTHER,            /* Not TCP or UDP over IP, or not parsed. */
+    AFZC_CSUM_COMPLETE,         /* A checksum that is not partial. */
+    AFZC_CSUM_FIXED,            /* A partial checksum, now completed. */
+};
+
 /* Ethernet types and IP protocols that afzc_csum_fixup_frame() knows. */
 #define AFZC_CSUM_ETH_IPV4 0x0800
 #define AFZC_CSUM_ETH_IPV6 0x86dd
@@ -110,7 +117,7 @@ afzc_csum_word(uint16_t value)
  *
  * A correct checksum equal to the pseudo-header sum is left alone, because
  * it verifies.  Any other checksum, right or wrong, is left alone too. */
-enum afzc_csum_result
+static enum afzc_csum_result
 afzc_csum_fixup_frame(void *frame, size_t len)
 {
     uint8_t *p = frame, *l3, *l4;

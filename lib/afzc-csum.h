@@ -26,7 +26,9 @@
  * TCP or UDP checksum field that equals the pseudo-header sum and does not
  * verify is taken to be partial and completed.  That is only safe for
  * packets of a local sender, so it is applied on virtual devices (see
- * netdev-afzc.c). */
+ * netdev-afzc.c).
+ *
+ * Errors: none; the functions report what they found and did. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -35,14 +37,6 @@
 struct dp_packet;
 struct dp_packet_batch;
 
-/* What afzc_csum_fixup() found in a packet. */
-enum afzc_csum_result {
-    AFZC_CSUM_OTHER,            /* Not TCP or UDP over IP, or not parsed. */
-    AFZC_CSUM_COMPLETE,         /* A checksum that is not partial. */
-    AFZC_CSUM_FIXED,            /* A partial checksum, now completed. */
-};
-
-enum afzc_csum_result afzc_csum_fixup_frame(void *frame, size_t len);
 uint64_t afzc_csum_fixup_batch(struct dp_packet_batch *);
 
 #endif /* afzc-csum.h */

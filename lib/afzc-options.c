@@ -65,7 +65,7 @@ afzc_options_lookup(const char *value, const char *const names[], size_t n)
 }
 
 /* Sets '*options' to the defaults of a port with an empty options column. */
-void
+static void
 afzc_options_init(struct afzc_options *options)
 {
     options->n_rxq = 1;

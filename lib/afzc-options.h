@@ -58,7 +58,6 @@ struct afzc_options {
     enum afzc_csum_fixup csum_fixup; /* options:rx-csum-fixup. */
 };
 
-void afzc_options_init(struct afzc_options *);
 int afzc_options_parse(const struct smap *args, const char *name,
                        struct afzc_options *, char **errp);
 

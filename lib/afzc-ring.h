@@ -68,7 +68,10 @@
  *     }
  *     afzc_ring_cons_release(&rx, n);
  *
- * Nothing here locks: each ring has one user-space owner at a time. */
+ * Nothing here locks: each ring has one user-space owner at a time.
+ *
+ * Errors: the set-up functions return 0 or a positive errno value; the ring
+ * operations cannot fail and return entry counts. */
 
 #include <stdbool.h>
 #include <stddef.h>

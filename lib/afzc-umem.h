@@ -65,7 +65,13 @@
  *
  * So however many ports and queues there are, the fill rings never hold
  * more than 'fill_budget' frames, every queue that exists can receive, and
- * a port that cannot be served says so instead of stopping the switch. */
+ * a port that cannot be served says so instead of stopping the switch.
+ *
+ * Errors: functions that return int return 0 or a positive errno value,
+ * with a message in '*errp' where they take one, except
+ * afzc_umem_register_socket(), which returns a socket or a negative errno
+ * value.  The frame and stash functions cannot fail: they return how many
+ * frames they moved. */
 
 #include <stdbool.h>
 #include <stddef.h>

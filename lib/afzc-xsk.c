@@ -214,6 +214,39 @@ afzc_xsk_refill(struct afzc_xsk *xsk)
     return got;
 }
 
+/* Sizes and maps the four rings of the socket of 'xsk'.  Returns 0 or a
+ * positive errno value with a message in '*errp'; the rings that were
+ * mapped stay mapped either way. */
+static int
+afzc_xsk_map_rings(struct afzc_xsk *xsk, char **errp)
+{
+    struct xdp_mmap_offsets off;
+    int error;
+
+    error = afzc_ring_set_sizes(xsk->fd, AFZC_RING_SIZE, AFZC_RING_SIZE,
+                                AFZC_RING_SIZE, AFZC_RING_SIZE);
+    error = error ? error : afzc_ring_get_offsets(xsk->fd, &off);
+    if (error) {
+        *errp = xasprintf("cannot set up AF_XDP rings (%s)",
+                          ovs_strerror(error));
+        return error;
+    }
+
+    error = afzc_ring_map(&xsk->rx, xsk->fd, &off, AFZC_RING_RX,
+                          AFZC_RING_SIZE);
+    error = error ? error : afzc_ring_map(&xsk->tx, xsk->fd, &off,
+                                          AFZC_RING_TX, AFZC_RING_SIZE);
+    error = error ? error : afzc_ring_map(&xsk->fill, xsk->fd, &off,
+                                          AFZC_RING_FILL, AFZC_RING_SIZE);
+    error = error ? error : afzc_ring_map(&xsk->comp, xsk->fd, &off,
+                                          AFZC_RING_COMP, AFZC_RING_SIZE);
+    if (error) {
+        *errp = xasprintf("cannot map AF_XDP rings (%s)",
+                          ovs_strerror(error));
+    }
+    return error;
+}
+
 /* Opens an AF_XDP socket on queue 'queue' of the device with 'ifindex',
  * sharing 'umem' in zero-copy mode if 'zerocopy' is true and in copy mode
  * otherwise, stocks its fill ring and stores it in '*xskp'.  The socket
@@ -224,7 +257,6 @@ afzc_xsk_open(struct afzc_umem *umem, int ifindex, uint32_t queue,
               bool zerocopy, bool use_need_wakeup, struct afzc_xsk **xskp,
               char **errp)
 {
-    struct xdp_mmap_offsets off;
     struct afzc_xsk *xsk;
     int error;
 
@@ -257,26 +289,8 @@ afzc_xsk_open(struct afzc_umem *umem, int ifindex, uint32_t queue,
         return error;
     }
 
-    error = afzc_ring_set_sizes(xsk->fd, AFZC_RING_SIZE, AFZC_RING_SIZE,
-                                AFZC_RING_SIZE, AFZC_RING_SIZE);
-    error = error ? error : afzc_ring_get_offsets(xsk->fd, &off);
+    error = afzc_xsk_map_rings(xsk, errp);
     if (error) {
-        *errp = xasprintf("cannot set up AF_XDP rings (%s)",
-                          ovs_strerror(error));
-        goto error;
-    }
-
-    error = afzc_ring_map(&xsk->rx, xsk->fd, &off, AFZC_RING_RX,
-                          AFZC_RING_SIZE);
-    error = error ? error : afzc_ring_map(&xsk->tx, xsk->fd, &off,
-                                          AFZC_RING_TX, AFZC_RING_SIZE);
-    error = error ? error : afzc_ring_map(&xsk->fill, xsk->fd, &off,
-                                          AFZC_RING_FILL, AFZC_RING_SIZE);
-    error = error ? error : afzc_ring_map(&xsk->comp, xsk->fd, &off,
-                                          AFZC_RING_COMP, AFZC_RING_SIZE);
-    if (error) {
-        *errp = xasprintf("cannot map AF_XDP rings (%s)",
-                          ovs_strerror(error));
         goto error;
     }
 

@@ -532,6 +532,54 @@ afzc_decide_csum_fixup(struct netdev_afzc *dev, const char *driver)
     }
 }
 
+/* Sets up 'dev', whose driver is 'driver' (empty if unknown), in the best
+ * XDP mode that works, and stores that mode in '*modep'.  Caller holds the
+ * mutex and 'dev' is torn down.  Returns 0 or a positive errno value with a
+ * message in '*errp', as netdev_afzc_setup() does for the last mode tried. */
+static int
+netdev_afzc_setup_best_effort(struct netdev_afzc *dev, const char *driver,
+                              enum afzc_xdp_mode *modep, char **errp)
+    OVS_REQUIRES(dev->lx.mutex)
+{
+    static const enum afzc_xdp_mode modes[] = {
+        AFZC_MODE_NATIVE_ZC, AFZC_MODE_NATIVE, AFZC_MODE_GENERIC,
+    };
+    const char *name = netdev_get_name(&dev->lx.up);
+    size_t i = 0;
+    int error;
+
+    /* veth cannot do zero-copy.  Its generic mode outruns its native mode
+     * for AF_XDP, but in generic mode the far end keeps building TSO
+     * super-packets, which no frame holds and the socket drops: where
+     * partial checksums are completed, which is what a far end with its
+     * default offloads needs, native mode it is (see
+     * Documentation/topics/afzc.rst).  Not with flow offload, though: a
+     * flow's redirect from native mode would need NAPI on the far end of
+     * the output veth, while generic mode's redirect hands the kernel's own
+     * packet, offloads and all, to the output.  Elsewhere, the first mode
+     * that works, fastest first, but not zero-copy where the kernel says
+     * the driver lacks it. */
+    if (!strcmp(driver, "veth")) {
+        i = (dev->csum_fixup && !netdev_is_flow_api_enabled()
+             ? 1 : ARRAY_SIZE(modes) - 1);
+    } else if (afzc_dev_query_zerocopy(dev->ifindex) == EOPNOTSUPP) {
+        i = 1;
+    }
+    for (;; i++) {
+        *modep = modes[i];
+        error = netdev_afzc_setup(dev, modes[i], errp);
+        if (!error || i == ARRAY_SIZE(modes) - 1) {
+            return error;
+        }
+        VLOG_INFO("%s: %s XDP mode failed (%s); trying %s", name,
+                  afzc_xdp_mode_name(modes[i]), *errp,
+                  afzc_xdp_mode_name(modes[i + 1]));
+        free(*errp);
+        *errp = NULL;
+        netdev_afzc_teardown(dev);
+    }
+}
+
 /* netdev class: applies the requested configuration.  No thread sends or
  * receives on the port meanwhile. */
 static int
@@ -571,41 +619,7 @@ netdev_afzc_reconfigure(struct netdev *netdev)
 
     mode = dev->requested_mode;
     if (mode == AFZC_MODE_BEST_EFFORT) {
-        static const enum afzc_xdp_mode modes[] = {
-            AFZC_MODE_NATIVE_ZC, AFZC_MODE_NATIVE, AFZC_MODE_GENERIC,
-        };
-        size_t i = 0;
-
-        /* veth cannot do zero-copy.  Its generic mode outruns its native
-         * mode for AF_XDP, but in generic mode the far end keeps building
-         * TSO super-packets, which no frame holds and the socket drops:
-         * where partial checksums are completed, which is what a far end
-         * with its default offloads needs, native mode it is (see
-         * Documentation/topics/afzc.rst).  Not with flow offload, though:
-         * a flow's redirect from native mode would need NAPI on the far
-         * end of the output veth, while generic mode's redirect hands the
-         * kernel's own packet, offloads and all, to the output.  Elsewhere,
-         * the first mode that works, fastest first, but not zero-copy where
-         * the kernel says the driver lacks it. */
-        if (!strcmp(driver, "veth")) {
-            i = (dev->csum_fixup && !netdev_is_flow_api_enabled()
-                 ? 1 : ARRAY_SIZE(modes) - 1);
-        } else if (afzc_dev_query_zerocopy(dev->ifindex) == EOPNOTSUPP) {
-            i = 1;
-        }
-        for (;; i++) {
-            mode = modes[i];
-            error = netdev_afzc_setup(dev, mode, &msg);
-            if (!error || i == ARRAY_SIZE(modes) - 1) {
-                break;
-            }
-            VLOG_INFO("%s: %s XDP mode failed (%s); trying %s", name,
-                      afzc_xdp_mode_name(mode), msg,
-                      afzc_xdp_mode_name(modes[i + 1]));
-            free(msg);
-            msg = NULL;
-            netdev_afzc_teardown(dev);
-        }
+        error = netdev_afzc_setup_best_effort(dev, driver, &mode, &msg);
     } else {
         error = netdev_afzc_setup(dev, mode, &msg);
     }

@@ -18,7 +18,12 @@
 /* The "afzc" flow offload provider: with other_config:hw-offload=true,
  * dpif-netdev's megaflows whose in_port is an afzc port are translated into
  * the maps of that port's XDP program, which then forwards matching packets
- * in the kernel without waking user space. */
+ * in the kernel without waking user space.
+ *
+ * Errors: the translation functions return 0, or EOPNOTSUPP with a static
+ * string in '*reason' that says why a flow stays in user space; the
+ * provider's functions return 0 or a positive errno value, as
+ * lib/netdev-offload-provider.h asks. */
 
 #include "openvswitch/types.h"
 
