@@ -33,13 +33,8 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
-/* Slots of bench_counts.  Keep in step with utilities/ovs-afzc-bench.c. */
-enum bench_counter {
-    BENCH_PACKETS,              /* Frames seen by the program. */
-    BENCH_BYTES,                /* Their bytes, from data to data_end. */
-    BENCH_FAILED,               /* Redirects the helper refused. */
-    BENCH_N_COUNTERS
-};
+#include "afzc-bench.h"
+
 
 struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

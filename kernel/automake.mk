@@ -18,7 +18,8 @@ CLEANFILES += $(BPF_SKELS) $(BPF_PROGS:.bpf.c=.bpf.o)
 
 BPF_CLANG_FLAGS = -O2 -g -Wall -target bpf $(BPF_CFLAGS) -I $(top_srcdir)/lib
 
-kernel/%.bpf.o: kernel/%.bpf.c lib/afzc-xdp-shared.h kernel/afzc-hook.h
+kernel/%.bpf.o: kernel/%.bpf.c lib/afzc-xdp-shared.h kernel/afzc-hook.h \
+		kernel/afzc-bench.h
 	$(AM_V_CC)$(MKDIR_P) kernel && \
 	$(CLANG) $(BPF_CLANG_FLAGS) -c $< -o $@
 

@@ -1,6 +1,7 @@
-# The afzc benchmark: utilities/ovs-afzc-bench (generator, sink and bare XDP
-# forwarder, with its XDP programs in kernel/afzc-bench.bpf.c embedded as a
-# libbpf skeleton) and utilities/afzc-bench.sh, which runs it against afzc,
+# The afzc benchmark: utilities/ovs-afzc-bench (generator, sink, bare XDP
+# forwarder and AF_XDP baseline, one file per command in utilities/afzc-bench/
+# around bench.c, with its XDP programs in kernel/afzc-bench.bpf.c embedded
+# as a libbpf skeleton) and utilities/afzc-bench.sh, which runs it against afzc,
 # Open vSwitch's afxdp and system ports, a Linux bridge and bare XDP.  See
 # Documentation/topics/afzc-performance.rst.
 #
@@ -22,12 +23,19 @@ CLEANFILES += $(BENCH_BPF_SKELS) $(BENCH_BPF_PROGS:.bpf.c=.bpf.o)
 # replacements that clash with the system's.
 bin_PROGRAMS += utilities/ovs-afzc-bench
 utilities_ovs_afzc_bench_SOURCES = \
-	utilities/ovs-afzc-bench.c \
+	utilities/afzc-bench/bench.c \
+	utilities/afzc-bench/bench.h \
+	utilities/afzc-bench/frame.c \
+	utilities/afzc-bench/gen.c \
+	utilities/afzc-bench/redirect.c \
+	utilities/afzc-bench/sink.c \
+	utilities/afzc-bench/xsk.c \
+	kernel/afzc-bench.h \
 	lib/afzc-ring.c \
 	lib/afzc-ring.h
 nodist_utilities_ovs_afzc_bench_SOURCES = $(BENCH_BPF_SKELS)
 utilities_ovs_afzc_bench_CPPFLAGS = \
-	-I $(top_builddir)/kernel -I $(top_srcdir)/lib
+	-I $(top_builddir)/kernel -I $(top_srcdir)/kernel -I $(top_srcdir)/lib
 utilities_ovs_afzc_bench_LDADD = -lbpf -lelf -lz
 # So that "make utilities/ovs-afzc-bench" alone, which does not build
 # BUILT_SOURCES, generates the skeleton first.
