@@ -130,7 +130,8 @@ tests/atconfig: $(top_builddir)/config.status
 # "make check": the unit tests.  check-local may have other prerequisites
 # in other fragments; this one only adds one.
 check-local: check-afzc-unit
-check-afzc-unit: all $(AFZC_TESTSUITE) tests/atconfig tests/atlocal
+check-afzc-unit: all tests/ovstest-afzc $(AFZC_TESTSUITE) tests/atconfig \
+		tests/atlocal
 	$(SHELL) '$(AFZC_TESTSUITE)' -C tests \
 	  AUTOTEST_PATH='$(AFZC_AUTOTEST_PATH)' $(TESTSUITEFLAGS)
 
