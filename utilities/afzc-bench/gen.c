@@ -101,10 +101,10 @@ Sends UDP packets out of DEV as fast as the kernel takes them.\n\
            bench_program_name);
 }
 
-/* ovs-afzc-bench gen: parses its options and runs it.  Returns the exit
- * status. */
-int
-gen_main(int argc, char *argv[])
+/* Parses the options of "gen" in 'argc' and 'argv' into '*c', which has
+ * the defaults.  Returns false if the usage was asked for and printed. */
+static bool
+gen_parse_options(int argc, char *argv[], struct gen_config *c)
 {
     static const struct option options[] = {
         { "dev", required_argument, NULL, 'd' },
@@ -124,6 +124,102 @@ gen_main(int argc, char *argv[])
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
+    int opt;
+
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (opt) {
+        case 'd': c->dev = optarg; break;
+        case 's': c->size = bench_parse_uint("--size", optarg, 64, 1518);
+            break;
+        case 't': c->seconds = bench_parse_seconds("--seconds", optarg);
+            break;
+        case 'n': c->count = bench_parse_uint("--count", optarg, 1,
+                                              ULLONG_MAX);
+            break;
+        case 'b': c->batch = bench_parse_uint("--batch", optarg, 1, 256);
+            break;
+        case 'M': bench_parse_mac("--src-mac", optarg, c->src_mac); break;
+        case 'm': bench_parse_mac("--dst-mac", optarg, c->dst_mac); break;
+        case 'I': bench_parse_ip("--src-ip", optarg, &c->src_ip); break;
+        case 'i': bench_parse_ip("--dst-ip", optarg, &c->dst_ip); break;
+        case 'P':
+            c->src_port = bench_parse_uint("--src-port", optarg, 0, 65535);
+            break;
+        case 'p':
+            c->dst_port = bench_parse_uint("--dst-port", optarg, 0, 65535);
+            break;
+        case 'f':
+            c->flows = bench_parse_uint("--flows", optarg, 1, 65536);
+            break;
+        case 'H': c->hold_dev = optarg; break;
+        case 'q': c->quiet = true; break;
+        case 'h': gen_usage(); return false;
+        default: bench_fatal("try '%s gen --help'", bench_program_name);
+        }
+    }
+    if (optind < argc) {
+        bench_fatal("gen: unexpected argument '%s'", argv[optind]);
+    }
+    if (c->src_port + c->flows - 1 > 65535) {
+        bench_fatal("--flows %u from --src-port %u goes past port 65535",
+                    c->flows, (unsigned int) c->src_port);
+    }
+    return true;
+}
+
+/* Sends the 'len'-byte 'frame' with program 'prog_fd', as the test run
+ * context 'ctx' says, until 'c' or a signal says to stop. */
+static void
+gen_send(const struct gen_config *c, int prog_fd, uint8_t *frame,
+         size_t len, struct xdp_md *ctx)
+{
+    /* Each test run sends 'chunk' frames and cannot be interrupted except
+     * by a signal, so 'chunk' is adjusted to keep one run near 20 ms. */
+    unsigned int chunk = 4096;
+    unsigned long long sent = 0;
+    double start = bench_now();
+
+    for (;;) {
+        LIBBPF_OPTS(bpf_test_run_opts, opts,
+                    .data_in = frame,
+                    .data_size_in = len,
+                    .ctx_in = ctx,
+                    .ctx_size_in = sizeof *ctx,
+                    .flags = BPF_F_TEST_XDP_LIVE_FRAMES,
+                    .batch_size = c->batch);
+        double t0, dt;
+
+        if (bench_stop_requested
+            || (c->seconds && bench_now() - start >= c->seconds)
+            || (c->count && sent >= c->count)) {
+            break;
+        }
+        opts.repeat = chunk;
+        if (c->count && c->count - sent < chunk) {
+            opts.repeat = c->count - sent;
+        }
+        t0 = bench_now();
+        if (bpf_prog_test_run_opts(prog_fd, &opts)) {
+            if (errno == EINTR) {
+                continue;
+            }
+            bench_fatal("sending on %s failed: %s", c->dev, strerror(errno));
+        }
+        sent += opts.repeat;
+        dt = bench_now() - t0;
+        if (dt < 0.01 && chunk < (1u << 22)) {
+            chunk *= 2;
+        } else if (dt > 0.04 && chunk > 64) {
+            chunk /= 2;
+        }
+    }
+}
+
+/* ovs-afzc-bench gen: parses its options and runs it.  Returns the exit
+ * status. */
+int
+gen_main(int argc, char *argv[])
+{
     struct gen_config c = {
         .hold_dev = "lo",
         .size = 64, .seconds = 10, .batch = 64,
@@ -138,45 +234,12 @@ gen_main(int argc, char *argv[])
     uint8_t frame[1514];
     double start, elapsed;
     struct xdp_md ctx;
-    unsigned int chunk;
-    int prog_fd, opt;
     size_t len;
 
     bench_parse_ip("--src-ip", "198.18.0.1", &c.src_ip);
     bench_parse_ip("--dst-ip", "198.18.0.2", &c.dst_ip);
-    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (opt) {
-        case 'd': c.dev = optarg; break;
-        case 's': c.size = bench_parse_uint("--size", optarg, 64, 1518); break;
-        case 't': c.seconds = bench_parse_seconds("--seconds", optarg); break;
-        case 'n': c.count = bench_parse_uint("--count", optarg, 1, ULLONG_MAX);
-            break;
-        case 'b': c.batch = bench_parse_uint("--batch", optarg, 1, 256); break;
-        case 'M': bench_parse_mac("--src-mac", optarg, c.src_mac); break;
-        case 'm': bench_parse_mac("--dst-mac", optarg, c.dst_mac); break;
-        case 'I': bench_parse_ip("--src-ip", optarg, &c.src_ip); break;
-        case 'i': bench_parse_ip("--dst-ip", optarg, &c.dst_ip); break;
-        case 'P':
-            c.src_port = bench_parse_uint("--src-port", optarg, 0, 65535);
-            break;
-        case 'p':
-            c.dst_port = bench_parse_uint("--dst-port", optarg, 0, 65535);
-            break;
-        case 'f':
-            c.flows = bench_parse_uint("--flows", optarg, 1, 65536);
-            break;
-        case 'H': c.hold_dev = optarg; break;
-        case 'q': c.quiet = true; break;
-        case 'h': gen_usage(); return 0;
-        default: bench_fatal("try '%s gen --help'", bench_program_name);
-        }
-    }
-    if (optind < argc) {
-        bench_fatal("gen: unexpected argument '%s'", argv[optind]);
-    }
-    if (c.src_port + c.flows - 1 > 65535) {
-        bench_fatal("--flows %u from --src-port %u goes past port 65535",
-                    c.flows, (unsigned int) c.src_port);
+    if (!gen_parse_options(argc, argv, &c)) {
+        return 0;
     }
 
     memset(&ctx, 0, sizeof ctx);
@@ -189,50 +252,12 @@ gen_main(int argc, char *argv[])
     gen.flows = c.flows;
     gen.port_base = c.src_port;
     skel = bench_skel_load("bench_gen", &gen);
-    prog_fd = bpf_program__fd(skel->progs.bench_gen);
     bench_catch_signals();
     gen_hold(&c, skel);
 
-    /* Each test run sends 'chunk' frames and cannot be interrupted except
-     * by a signal, so 'chunk' is adjusted to keep one run near 20 ms. */
-    chunk = 4096;
     bench_read_counters(skel, before);
     start = bench_now();
-    sent = 0;
-    for (;;) {
-        LIBBPF_OPTS(bpf_test_run_opts, opts,
-                    .data_in = frame,
-                    .data_size_in = len,
-                    .ctx_in = &ctx,
-                    .ctx_size_in = sizeof ctx,
-                    .flags = BPF_F_TEST_XDP_LIVE_FRAMES,
-                    .batch_size = c.batch);
-        double t0, dt;
-
-        if (bench_stop_requested
-            || (c.seconds && bench_now() - start >= c.seconds)
-            || (c.count && sent >= c.count)) {
-            break;
-        }
-        opts.repeat = chunk;
-        if (c.count && c.count - sent < chunk) {
-            opts.repeat = c.count - sent;
-        }
-        t0 = bench_now();
-        if (bpf_prog_test_run_opts(prog_fd, &opts)) {
-            if (errno == EINTR) {
-                continue;
-            }
-            bench_fatal("sending on %s failed: %s", c.dev, strerror(errno));
-        }
-        sent += opts.repeat;
-        dt = bench_now() - t0;
-        if (dt < 0.01 && chunk < (1u << 22)) {
-            chunk *= 2;
-        } else if (dt > 0.04 && chunk > 64) {
-            chunk /= 2;
-        }
-    }
+    gen_send(&c, bpf_program__fd(skel->progs.bench_gen), frame, len, &ctx);
     elapsed = bench_now() - start;
     bench_read_counters(skel, after);
     bench_cleanup();

@@ -66,6 +66,58 @@ rx_packets=N rx_bytes=N seconds=S rx_pps=R total_packets=N.\n",
            bench_program_name);
 }
 
+/* Waits up to 'wait' seconds, or until a signal, for the first packet to
+ * reach the program of 'skel' on 'dev', and warns if none does. */
+static void
+sink_wait_first(const struct afzc_bench_skel *skel, const char *dev,
+                double wait)
+{
+    uint64_t c[BENCH_N_COUNTERS];
+    double give_up = bench_now() + wait;
+
+    do {
+        bench_read_counters(skel, c);
+    } while (!c[BENCH_PACKETS] && bench_now() < give_up && bench_nap(0.01));
+    if (!c[BENCH_PACKETS] && !bench_stop_requested) {
+        bench_warning("no packet arrived on %s in %.1f s", dev, wait);
+    }
+}
+
+/* Lets the program of 'skel' count until time 'end' (0: until a signal),
+ * printing the packets of each 'interval' seconds if that is nonzero. */
+static void
+sink_measure(const struct afzc_bench_skel *skel, double end, double interval)
+{
+    uint64_t c1[BENCH_N_COUNTERS];
+
+    while (!bench_stop_requested) {
+        double step = interval ? interval : 0.1;
+        uint64_t before = 0;
+        double ts = bench_now();
+
+        if (end && ts >= end) {
+            break;
+        }
+        if (end && ts + step > end) {
+            step = end - ts;
+        }
+        if (interval) {
+            bench_read_counters(skel, c1);
+            before = c1[BENCH_PACKETS];
+        }
+        if (!bench_nap(step)) {
+            break;
+        }
+        if (interval) {
+            bench_read_counters(skel, c1);
+            printf("interval_packets=%"PRIu64" interval_pps=%.0f\n",
+                   c1[BENCH_PACKETS] - before,
+                   (c1[BENCH_PACKETS] - before) / (bench_now() - ts));
+            fflush(stdout);
+        }
+    }
+}
+
 /* ovs-afzc-bench sink: parses its options and runs it.  Returns the exit
  * status. */
 int
@@ -87,7 +139,7 @@ sink_main(int argc, char *argv[])
     __u32 mode = XDP_FLAGS_DRV_MODE;
     struct afzc_bench_skel *skel;
     const char *dev = NULL;
-    double t0, t1, end;
+    double t0, t1;
     bool quiet = false;
     uint64_t packets;
     int ifindex, opt;
@@ -121,15 +173,7 @@ sink_main(int argc, char *argv[])
     fflush(stdout);
 
     if (wait > 0) {
-        double give_up = bench_now() + wait;
-
-        do {
-            bench_read_counters(skel, c0);
-        } while (!c0[BENCH_PACKETS] && bench_now() < give_up
-                 && bench_nap(0.01));
-        if (!c0[BENCH_PACKETS] && !bench_stop_requested) {
-            bench_warning("no packet arrived on %s in %.1f s", dev, wait);
-        }
+        sink_wait_first(skel, dev, wait);
     }
     if (!bench_stop_requested) {
         bench_nap(warmup);
@@ -137,33 +181,7 @@ sink_main(int argc, char *argv[])
 
     bench_read_counters(skel, c0);
     t0 = bench_now();
-    end = seconds ? t0 + seconds : 0;
-    while (!bench_stop_requested) {
-        double step = interval ? interval : 0.1;
-        uint64_t before = 0;
-        double ts = bench_now();
-
-        if (end && ts >= end) {
-            break;
-        }
-        if (end && ts + step > end) {
-            step = end - ts;
-        }
-        if (interval) {
-            bench_read_counters(skel, c1);
-            before = c1[BENCH_PACKETS];
-        }
-        if (!bench_nap(step)) {
-            break;
-        }
-        if (interval) {
-            bench_read_counters(skel, c1);
-            printf("interval_packets=%"PRIu64" interval_pps=%.0f\n",
-                   c1[BENCH_PACKETS] - before,
-                   (c1[BENCH_PACKETS] - before) / (bench_now() - ts));
-            fflush(stdout);
-        }
-    }
+    sink_measure(skel, seconds ? t0 + seconds : 0, interval);
     bench_read_counters(skel, c1);
     t1 = bench_now();
     bench_cleanup();
