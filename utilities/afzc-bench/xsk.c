@@ -778,6 +778,47 @@ umem_mode=copy|zero-copy.  tx counts frames whose transmission completed.\n",
            XSK_DEFAULT_RING_SIZE, XSK_BUSY_POLL_USECS);
 }
 
+/* Checks the options in 'cfg' against each other, with whether --copy,
+ * --zero-copy and --flows were given, and sets 'cfg->mode' and
+ * 'cfg->copy' from them; exits with an error if they do not go together. */
+static void
+xsk_check_options(struct xsk_config *cfg, bool copy, bool zero_copy,
+                  bool flows_given)
+{
+    if (!cfg->mode_name) {
+        bench_fatal("--mode is required (rxdrop, txpush or l2fwd)");
+    } else if (!strcmp(cfg->mode_name, "rxdrop")) {
+        cfg->mode = XSK_RXDROP;
+    } else if (!strcmp(cfg->mode_name, "txpush")) {
+        cfg->mode = XSK_TXPUSH;
+    } else if (!strcmp(cfg->mode_name, "l2fwd")) {
+        cfg->mode = XSK_L2FWD;
+    } else {
+        bench_fatal("--mode: '%s' is not rxdrop, txpush or l2fwd",
+                    cfg->mode_name);
+    }
+    if (copy && zero_copy) {
+        bench_fatal("--copy and --zero-copy exclude each other");
+    }
+    cfg->copy = (copy ? XSK_COPY_FORCE
+                 : zero_copy ? XSK_ZEROCOPY_FORCE
+                 : XSK_COPY_AUTO);
+    if (cfg->out && cfg->mode != XSK_L2FWD) {
+        bench_fatal("--out goes with --mode l2fwd only");
+    }
+    if (flows_given && cfg->mode != XSK_TXPUSH) {
+        bench_fatal("--flows goes with --mode txpush only");
+    }
+    if (cfg->gen.src_port + cfg->gen.flows - 1 > 65535) {
+        bench_fatal("--flows %u from --src-port %u goes past port 65535",
+                    cfg->gen.flows, (unsigned int) cfg->gen.src_port);
+    }
+    if (cfg->batch > cfg->ring_size) {
+        bench_fatal("--batch %u is larger than the rings (--ring-size "
+                    "%"PRIu32")", cfg->batch, cfg->ring_size);
+    }
+}
+
 /* Parses the options of the xsk command into '*cfg'.  Returns false if
  * --help was given. */
 static bool
@@ -877,39 +918,188 @@ xsk_parse_options(int argc, char *argv[], struct xsk_config *cfg)
     if (optind < argc) {
         bench_fatal("xsk: unexpected argument '%s'", argv[optind]);
     }
-    if (!cfg->mode_name) {
-        bench_fatal("--mode is required (rxdrop, txpush or l2fwd)");
-    } else if (!strcmp(cfg->mode_name, "rxdrop")) {
-        cfg->mode = XSK_RXDROP;
-    } else if (!strcmp(cfg->mode_name, "txpush")) {
-        cfg->mode = XSK_TXPUSH;
-    } else if (!strcmp(cfg->mode_name, "l2fwd")) {
-        cfg->mode = XSK_L2FWD;
-    } else {
-        bench_fatal("--mode: '%s' is not rxdrop, txpush or l2fwd",
-                    cfg->mode_name);
-    }
-    if (copy && zero_copy) {
-        bench_fatal("--copy and --zero-copy exclude each other");
-    }
-    cfg->copy = (copy ? XSK_COPY_FORCE
-                 : zero_copy ? XSK_ZEROCOPY_FORCE
-                 : XSK_COPY_AUTO);
-    if (cfg->out && cfg->mode != XSK_L2FWD) {
-        bench_fatal("--out goes with --mode l2fwd only");
-    }
-    if (flows_given && cfg->mode != XSK_TXPUSH) {
-        bench_fatal("--flows goes with --mode txpush only");
-    }
-    if (g->src_port + g->flows - 1 > 65535) {
-        bench_fatal("--flows %u from --src-port %u goes past port 65535",
-                    g->flows, (unsigned int) g->src_port);
-    }
-    if (cfg->batch > cfg->ring_size) {
-        bench_fatal("--batch %u is larger than the rings (--ring-size "
-                    "%"PRIu32")", cfg->batch, cfg->ring_size);
-    }
+    xsk_check_options(cfg, copy, zero_copy, flows_given);
     return true;
+}
+
+/* Creates the benchmark state for 'cfg': its devices, its UMEM and its
+ * free frames, which in txpush mode all hold the frame to send. */
+static struct xsk_bench *
+xsk_bench_create(const struct xsk_config *cfg)
+{
+    struct xsk_bench *b = calloc(1, sizeof *b);
+
+    if (!b) {
+        bench_fatal("out of memory");
+    }
+    b->cfg = cfg;
+    b->ports[0].fd = b->ports[1].fd = -1;
+    b->in = &b->ports[0];
+    b->out = &b->ports[1];
+    b->in->name = cfg->dev;
+    b->in->ifindex = bench_ifindex("--dev", cfg->dev);
+    b->two_ports = cfg->out != NULL;
+    if (b->two_ports) {
+        b->out->name = cfg->out;
+        b->out->ifindex = bench_ifindex("--out", cfg->out);
+        if (b->out->ifindex == b->in->ifindex) {
+            bench_fatal("--out names the same device as --dev");
+        }
+    } else {
+        b->out = b->in;
+    }
+
+    b->area_size = (size_t) cfg->n_frames * cfg->frame_size;
+    b->area = mmap(NULL, b->area_size, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    if (b->area == MAP_FAILED) {
+        bench_fatal("cannot allocate a %zu-byte UMEM: %s", b->area_size,
+                    strerror(errno));
+    }
+    b->free = calloc(cfg->n_frames, sizeof *b->free);
+    b->frame_len = calloc(cfg->n_frames, sizeof *b->frame_len);
+    if (!b->free || !b->frame_len) {
+        bench_fatal("out of memory");
+    }
+    for (uint32_t i = cfg->n_frames; i-- > 0;) {
+        xsk_frame_put(b, (uint64_t) i * cfg->frame_size);
+    }
+    if (cfg->mode == XSK_TXPUSH) {
+        /* Every frame holds the packet, so sending one flow takes no
+         * writes, and many flows one port number each. */
+        b->tx_len = cfg->gen.size - 4;
+        for (uint32_t i = 0; i < b->n_free; i++) {
+            gen_build_frame(&cfg->gen, b->area + b->free[i], b->tx_len);
+        }
+    }
+    return b;
+}
+
+/* Loads bench_xsk, puts the receiving socket of 'b' in its XSKMAP and
+ * attaches it to the receiving device.  Returns the skeleton. */
+static struct afzc_bench_skel *
+xsk_attach_program(struct xsk_bench *b)
+{
+    const struct xsk_config *cfg = b->cfg;
+    struct afzc_bench_skel *skel;
+    __u32 key = cfg->queue;
+    int fd = b->in->fd;
+
+    xsk_refill(b, b->in);
+    skel = bench_skel_load("bench_xsk", NULL);
+    if (bpf_map_update_elem(bpf_map__fd(skel->maps.bench_xsks), &key,
+                            &fd, BPF_ANY)) {
+        bench_fatal("cannot put the socket of %s in the XSKMAP: %s",
+                    b->in->name, strerror(errno));
+    }
+    bench_attach(b->in->name, b->in->ifindex, skel->progs.bench_xsk,
+                 cfg->xdp_mode);
+    return skel;
+}
+
+/* Prints what 'b' is about to do, unless it is to be quiet, and "ready". */
+static void
+xsk_print_start(const struct xsk_bench *b)
+{
+    const struct xsk_config *cfg = b->cfg;
+
+    if (!cfg->quiet) {
+        printf("xsk: %s on %s%s%s queue %"PRIu32", %s mode", cfg->mode_name,
+               b->in->name, b->two_ports ? " -> " : "",
+               b->two_ports ? cfg->out : "", cfg->queue,
+               b->zero_copy ? "zero-copy" : "copy");
+        if (cfg->mode != XSK_TXPUSH) {
+            printf(", %s XDP", bench_xdp_mode_name(cfg->xdp_mode));
+        }
+        printf("%s%s\n", cfg->need_wakeup ? ", need_wakeup" : "",
+               cfg->busy_poll ? ", busy polling" : "");
+    }
+    printf("ready\n");
+    fflush(stdout);
+}
+
+/* Busy-polls the sockets of 'b' until --seconds or a signal, taking a
+ * sample every second.  Returns how long it ran, in seconds, with the
+ * final drain. */
+static double
+xsk_run(struct xsk_bench *b)
+{
+    double t0 = bench_now(), next_sample = t0 + 1;
+    struct xsk_counts prev = b->c;
+
+    for (unsigned long i = 0; !bench_stop_requested; i++) {
+        if (b->cfg->mode == XSK_TXPUSH) {
+            xsk_poll_txpush(b);
+        } else {
+            xsk_poll_rx(b);
+        }
+        if (!(i & 63)) {
+            double now = bench_now();
+
+            if (now >= next_sample) {
+                xsk_add_sample(b, &prev, now - t0, now - (next_sample - 1));
+                prev = b->c;
+                next_sample = now + 1;
+            }
+            if (b->cfg->seconds && now - t0 >= b->cfg->seconds) {
+                break;
+            }
+        }
+    }
+    bench_cleanup();
+    xsk_drain(b);
+    return bench_now() - t0;
+}
+
+/* Prints the totals of 'b' over 'seconds', and writes them as JSON if
+ * --json says so. */
+static void
+xsk_report(const struct xsk_bench *b, double seconds)
+{
+    const struct xsk_counts *c = &b->c;
+
+    if (!b->cfg->quiet) {
+        printf("xsk: received %"PRIu64" (%.3f Mpps, %.3f Gbps), sent "
+               "%"PRIu64" (%.3f Mpps, %.3f Gbps, %"PRIu64" dropped) in "
+               "%.2f s, %s mode; %"PRIu64" tx kicks, %"PRIu64" rx wakeups\n",
+               c->rx_packets, c->rx_packets / seconds / 1e6,
+               xsk_gbps(c->rx_packets, c->rx_bytes, seconds),
+               c->tx_packets, c->tx_packets / seconds / 1e6,
+               xsk_gbps(c->tx_packets, c->tx_bytes, seconds),
+               c->tx_dropped, seconds,
+               b->zero_copy ? "zero-copy" : "copy",
+               c->tx_kicks, c->rx_wakeups);
+    }
+    printf("rx_packets=%"PRIu64" tx_packets=%"PRIu64" tx_dropped=%"PRIu64" "
+           "seconds=%.3f rx_pps=%.0f tx_pps=%.0f rx_bytes=%"PRIu64" "
+           "tx_bytes=%"PRIu64" rx_gbps=%.3f tx_gbps=%.3f umem_mode=%s\n",
+           c->rx_packets, c->tx_packets, c->tx_dropped, seconds,
+           c->rx_packets / seconds, c->tx_packets / seconds,
+           c->rx_bytes, c->tx_bytes,
+           xsk_gbps(c->rx_packets, c->rx_bytes, seconds),
+           xsk_gbps(c->tx_packets, c->tx_bytes, seconds),
+           b->zero_copy ? "zero-copy" : "copy");
+    if (b->cfg->json) {
+        xsk_write_json(b, seconds);
+    }
+}
+
+/* Closes the sockets of 'b', frees it and destroys 'skel' (if nonnull). */
+static void
+xsk_bench_destroy(struct xsk_bench *b, struct afzc_bench_skel *skel)
+{
+    if (b->two_ports) {
+        xsk_port_close(b->out);
+    }
+    xsk_port_close(b->in);
+    munmap(b->area, b->area_size);
+    if (skel) {
+        afzc_bench_skel__destroy(skel);
+    }
+    free(b->samples);
+    free(b->free);
+    free(b->frame_len);
+    free(b);
 }
 
 /* The xsk command: sets up the sockets, busy-polls them until --seconds
@@ -932,9 +1122,7 @@ xsk_main(int argc, char *argv[])
         },
     };
     struct afzc_bench_skel *skel = NULL;
-    struct xsk_counts prev;
     struct xsk_bench *b;
-    double t0, t1, next_sample;
 
     bench_parse_ip("--src-ip", "198.18.0.1", &cfg.gen.src_ip);
     bench_parse_ip("--dst-ip", "198.18.0.2", &cfg.gen.dst_ip);
@@ -942,144 +1130,15 @@ xsk_main(int argc, char *argv[])
         return 0;
     }
 
-    b = calloc(1, sizeof *b);
-    if (!b) {
-        bench_fatal("out of memory");
-    }
-    b->cfg = &cfg;
-    b->ports[0].fd = b->ports[1].fd = -1;
-    b->in = &b->ports[0];
-    b->out = &b->ports[1];
-    b->in->name = cfg.dev;
-    b->in->ifindex = bench_ifindex("--dev", cfg.dev);
-    b->two_ports = cfg.out != NULL;
-    if (b->two_ports) {
-        b->out->name = cfg.out;
-        b->out->ifindex = bench_ifindex("--out", cfg.out);
-        if (b->out->ifindex == b->in->ifindex) {
-            bench_fatal("--out names the same device as --dev");
-        }
-    } else {
-        b->out = b->in;
-    }
-
-    b->area_size = (size_t) cfg.n_frames * cfg.frame_size;
-    b->area = mmap(NULL, b->area_size, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-    if (b->area == MAP_FAILED) {
-        bench_fatal("cannot allocate a %zu-byte UMEM: %s", b->area_size,
-                    strerror(errno));
-    }
-    b->free = calloc(cfg.n_frames, sizeof *b->free);
-    b->frame_len = calloc(cfg.n_frames, sizeof *b->frame_len);
-    if (!b->free || !b->frame_len) {
-        bench_fatal("out of memory");
-    }
-    for (uint32_t i = cfg.n_frames; i-- > 0;) {
-        xsk_frame_put(b, (uint64_t) i * cfg.frame_size);
-    }
-    if (cfg.mode == XSK_TXPUSH) {
-        /* Every frame holds the packet, so sending one flow takes no
-         * writes, and many flows one port number each. */
-        b->tx_len = cfg.gen.size - 4;
-        for (uint32_t i = 0; i < b->n_free; i++) {
-            gen_build_frame(&cfg.gen, b->area + b->free[i], b->tx_len);
-        }
-    }
-
+    b = xsk_bench_create(&cfg);
     bench_catch_signals();
     xsk_open_sockets(b);
     if (cfg.mode != XSK_TXPUSH) {
-        __u32 key = cfg.queue;
-        int fd = b->in->fd;
-
-        xsk_refill(b, b->in);
-        skel = bench_skel_load("bench_xsk", NULL);
-        if (bpf_map_update_elem(bpf_map__fd(skel->maps.bench_xsks), &key,
-                                &fd, BPF_ANY)) {
-            bench_fatal("cannot put the socket of %s in the XSKMAP: %s",
-                        b->in->name, strerror(errno));
-        }
-        bench_attach(b->in->name, b->in->ifindex, skel->progs.bench_xsk,
-                     cfg.xdp_mode);
+        skel = xsk_attach_program(b);
     }
-    if (!cfg.quiet) {
-        printf("xsk: %s on %s%s%s queue %"PRIu32", %s mode", cfg.mode_name,
-               b->in->name, b->two_ports ? " -> " : "",
-               b->two_ports ? cfg.out : "", cfg.queue,
-               b->zero_copy ? "zero-copy" : "copy");
-        if (cfg.mode != XSK_TXPUSH) {
-            printf(", %s XDP", bench_xdp_mode_name(cfg.xdp_mode));
-        }
-        printf("%s%s\n", cfg.need_wakeup ? ", need_wakeup" : "",
-               cfg.busy_poll ? ", busy polling" : "");
-    }
-    printf("ready\n");
-    fflush(stdout);
-
-    t0 = bench_now();
-    next_sample = t0 + 1;
-    prev = b->c;
-    for (unsigned long i = 0; !bench_stop_requested; i++) {
-        if (cfg.mode == XSK_TXPUSH) {
-            xsk_poll_txpush(b);
-        } else {
-            xsk_poll_rx(b);
-        }
-        if (!(i & 63)) {
-            double now = bench_now();
-
-            if (now >= next_sample) {
-                xsk_add_sample(b, &prev, now - t0, now - (next_sample - 1));
-                prev = b->c;
-                next_sample = now + 1;
-            }
-            if (cfg.seconds && now - t0 >= cfg.seconds) {
-                break;
-            }
-        }
-    }
-    bench_cleanup();
-    xsk_drain(b);
-    t1 = bench_now();
-
-    if (!cfg.quiet) {
-        printf("xsk: received %"PRIu64" (%.3f Mpps, %.3f Gbps), sent "
-               "%"PRIu64" (%.3f Mpps, %.3f Gbps, %"PRIu64" dropped) in "
-               "%.2f s, %s mode; %"PRIu64" tx kicks, %"PRIu64" rx wakeups\n",
-               b->c.rx_packets, b->c.rx_packets / (t1 - t0) / 1e6,
-               xsk_gbps(b->c.rx_packets, b->c.rx_bytes, t1 - t0),
-               b->c.tx_packets, b->c.tx_packets / (t1 - t0) / 1e6,
-               xsk_gbps(b->c.tx_packets, b->c.tx_bytes, t1 - t0),
-               b->c.tx_dropped, t1 - t0,
-               b->zero_copy ? "zero-copy" : "copy",
-               b->c.tx_kicks, b->c.rx_wakeups);
-    }
-    printf("rx_packets=%"PRIu64" tx_packets=%"PRIu64" tx_dropped=%"PRIu64" "
-           "seconds=%.3f rx_pps=%.0f tx_pps=%.0f rx_bytes=%"PRIu64" "
-           "tx_bytes=%"PRIu64" rx_gbps=%.3f tx_gbps=%.3f umem_mode=%s\n",
-           b->c.rx_packets, b->c.tx_packets, b->c.tx_dropped, t1 - t0,
-           b->c.rx_packets / (t1 - t0), b->c.tx_packets / (t1 - t0),
-           b->c.rx_bytes, b->c.tx_bytes,
-           xsk_gbps(b->c.rx_packets, b->c.rx_bytes, t1 - t0),
-           xsk_gbps(b->c.tx_packets, b->c.tx_bytes, t1 - t0),
-           b->zero_copy ? "zero-copy" : "copy");
-    if (cfg.json) {
-        xsk_write_json(b, t1 - t0);
-    }
-
-    if (b->two_ports) {
-        xsk_port_close(b->out);
-    }
-    xsk_port_close(b->in);
-    munmap(b->area, b->area_size);
-    if (skel) {
-        afzc_bench_skel__destroy(skel);
-    }
-    free(b->samples);
-    free(b->free);
-    free(b->frame_len);
-    free(b);
+    xsk_print_start(b);
+    xsk_report(b, xsk_run(b));
+    xsk_bench_destroy(b, skel);
     return 0;
 }
 
