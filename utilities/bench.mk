@@ -16,11 +16,12 @@ EXTRA_DIST += $(BENCH_BPF_PROGS) Documentation/topics/afzc-performance.rst
 BUILT_SOURCES += $(BENCH_BPF_SKELS)
 CLEANFILES += $(BENCH_BPF_SKELS) $(BENCH_BPF_PROGS:.bpf.c=.bpf.o)
 
-# A standalone program, installed: libbpf for its XDP programs, afzc's own
-# AF_XDP ring code (lib/afzc-ring.c, which has no Open vSwitch header) for
-# its sockets, nothing of Open vSwitch.  Its own CPPFLAGS replace
-# AM_CPPFLAGS, whose Open vSwitch include directories carry <linux/...>
-# replacements that clash with the system's.
+# An installed program: libbpf for its XDP programs, afzc's own AF_XDP ring
+# code (lib/afzc-ring.c, which has no Open vSwitch header) for its sockets,
+# and Open vSwitch's library only for its JSON output.  Its own CPPFLAGS
+# replace AM_CPPFLAGS, whose Open vSwitch include directories carry
+# <linux/...> replacements that clash with the system's: Open vSwitch's
+# public headers come after the system's (-idirafter).
 bin_PROGRAMS += utilities/ovs-afzc-bench
 utilities_ovs_afzc_bench_SOURCES = \
 	utilities/afzc-bench/bench.c \
@@ -35,8 +36,10 @@ utilities_ovs_afzc_bench_SOURCES = \
 	lib/afzc-ring.h
 nodist_utilities_ovs_afzc_bench_SOURCES = $(BENCH_BPF_SKELS)
 utilities_ovs_afzc_bench_CPPFLAGS = \
-	-I $(top_builddir)/kernel -I $(top_srcdir)/kernel -I $(top_srcdir)/lib
-utilities_ovs_afzc_bench_LDADD = -lbpf -lelf -lz
+	-I $(top_builddir)/kernel -I $(top_srcdir)/kernel -I $(top_srcdir)/lib \
+	-idirafter $(OVS_SRCDIR)/include -idirafter $(OVS_BUILDDIR)/include
+utilities_ovs_afzc_bench_LDADD = \
+	$(OVS_BUILDDIR)/lib/libopenvswitch.la -lbpf -lelf -lz
 # So that "make utilities/ovs-afzc-bench" alone, which does not build
 # BUILT_SOURCES, generates the skeleton first.
 $(utilities_ovs_afzc_bench_OBJECTS): $(BENCH_BPF_SKELS)

@@ -42,6 +42,7 @@
 
 #include "afzc-bench.skel.h"
 #include "afzc-ring.h"
+#include "openvswitch/json.h"
 
 /* A plain AF_XDP program, for comparison with Open vSwitch: one UMEM, one
  * socket on a queue of a device and, for forwarding to a second device, a
@@ -619,50 +620,38 @@ xsk_add_sample(struct xsk_bench *b, const struct xsk_counts *prev,
     }
 }
 
-/* Writes 's' to 'f' as a JSON string, or null if 's' is null. */
-static void
-xsk_json_put_string(FILE *f, const char *s)
+/* Returns a new JSON string of 's', or null if 's' is null. */
+static struct json *
+xsk_json_string(const char *s)
 {
-    if (!s) {
-        fputs("null", f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = *s;
-
-        if (c == '"' || c == '\\') {
-            fprintf(f, "\\%c", c);
-        } else if (c < 0x20) {
-            fprintf(f, "\\u%04x", c);
-        } else {
-            fputc(c, f);
-        }
-    }
-    fputc('"', f);
+    return s ? json_string_create(s) : json_null_create();
 }
 
-/* Writes the counters 'c' over 'seconds', and the rates they make, to 'f'
- * as members of a JSON object. */
-static void
-xsk_json_counts(FILE *f, const struct xsk_counts *c, double seconds)
+/* Puts the counters 'c' over 'seconds', and the rates they make, into JSON
+ * object 'o', and returns 'o'. */
+static struct json *
+xsk_json_counts(struct json *o, const struct xsk_counts *c, double seconds)
 {
     double s = seconds > 0 ? seconds : 1;
 
-    fprintf(f, "\"seconds\": %.3f, "
-            "\"rx_packets\": %"PRIu64", \"rx_bytes\": %"PRIu64", "
-            "\"tx_packets\": %"PRIu64", \"tx_bytes\": %"PRIu64", "
-            "\"tx_dropped\": %"PRIu64", \"tx_kicks\": %"PRIu64", "
-            "\"rx_wakeups\": %"PRIu64", "
-            "\"rx_pps\": %.0f, \"tx_pps\": %.0f, "
-            "\"rx_mpps\": %.6f, \"tx_mpps\": %.6f, "
-            "\"rx_gbps\": %.6f, \"tx_gbps\": %.6f",
-            seconds, c->rx_packets, c->rx_bytes, c->tx_packets, c->tx_bytes,
-            c->tx_dropped, c->tx_kicks, c->rx_wakeups,
-            c->rx_packets / s, c->tx_packets / s,
-            c->rx_packets / s / 1e6, c->tx_packets / s / 1e6,
-            xsk_gbps(c->rx_packets, c->rx_bytes, s),
-            xsk_gbps(c->tx_packets, c->tx_bytes, s));
+    json_object_put(o, "seconds", json_real_create(seconds));
+#define XSK_PUT(FIELD) \
+    json_object_put(o, #FIELD, json_integer_create(c->FIELD))
+    XSK_PUT(rx_packets); XSK_PUT(rx_bytes); XSK_PUT(tx_packets);
+    XSK_PUT(tx_bytes); XSK_PUT(tx_dropped); XSK_PUT(tx_kicks);
+    XSK_PUT(rx_wakeups);
+#undef XSK_PUT
+    json_object_put(o, "rx_pps", json_real_create(c->rx_packets / s));
+    json_object_put(o, "tx_pps", json_real_create(c->tx_packets / s));
+    json_object_put(o, "rx_mpps", json_real_create(c->rx_packets / s / 1e6));
+    json_object_put(o, "tx_mpps", json_real_create(c->tx_packets / s / 1e6));
+    json_object_put(o, "rx_gbps",
+                    json_real_create(xsk_gbps(c->rx_packets, c->rx_bytes,
+                                              s)));
+    json_object_put(o, "tx_gbps",
+                    json_real_create(xsk_gbps(c->tx_packets, c->tx_bytes,
+                                              s)));
+    return o;
 }
 
 /* Returns the name of copy choice 'copy', as the options spell it. */
@@ -674,52 +663,69 @@ xsk_copy_name(enum xsk_copy copy)
             : "auto");
 }
 
+/* Returns the configuration of 'b' as a new JSON object. */
+static struct json *
+xsk_json_config(const struct xsk_bench *b)
+{
+    const struct xsk_config *cfg = b->cfg;
+    struct json *o = json_object_create();
+
+    json_object_put(o, "mode", xsk_json_string(cfg->mode_name));
+    json_object_put(o, "dev", xsk_json_string(cfg->dev));
+    json_object_put(o, "out", xsk_json_string(cfg->out));
+    json_object_put(o, "queue", json_integer_create(cfg->queue));
+    json_object_put_string(o, "copy", xsk_copy_name(cfg->copy));
+    json_object_put_string(o, "umem_mode",
+                           b->zero_copy ? "zero-copy" : "copy");
+    json_object_put(o, "zero_copy_refused", xsk_json_string(b->zc_refusal));
+    json_object_put(o, "xdp_mode",
+                    xsk_json_string(cfg->mode == XSK_TXPUSH ? NULL
+                                    : bench_xdp_mode_name(cfg->xdp_mode)));
+    json_object_put(o, "need_wakeup", json_boolean_create(cfg->need_wakeup));
+    json_object_put(o, "busy_poll", json_boolean_create(cfg->busy_poll));
+    json_object_put(o, "batch", json_integer_create(cfg->batch));
+    json_object_put(o, "frame_size", json_integer_create(cfg->frame_size));
+    json_object_put(o, "frames", json_integer_create(cfg->n_frames));
+    json_object_put(o, "ring_size", json_integer_create(cfg->ring_size));
+    json_object_put(o, "size", json_integer_create(cfg->gen.size));
+    json_object_put(o, "flows", json_integer_create(cfg->gen.flows));
+    json_object_put(o, "seconds", json_real_create(cfg->seconds));
+    return o;
+}
+
 /* Writes the configuration, the samples and the summary of 'b', whose run
- * took 'seconds', as a JSON document to the --json file. */
+ * took 'seconds', as a JSON document to the --json file, with Open
+ * vSwitch's JSON library. */
 static void
 xsk_write_json(const struct xsk_bench *b, double seconds)
 {
-    const struct xsk_config *cfg = b->cfg;
-    FILE *f = fopen(cfg->json, "w");
+    struct json *doc = json_object_create();
+    struct json *samples = json_array_create_empty();
+    const char *name = b->cfg->json;
+    FILE *f = fopen(name, "w");
+    char *text;
 
     if (!f) {
-        bench_fatal("--json: cannot create %s: %s", cfg->json,
-                    strerror(errno));
+        bench_fatal("--json: cannot create %s: %s", name, strerror(errno));
     }
-    fputs("{\n  \"command\": \"xsk\",\n  \"config\": {\"mode\": ", f);
-    xsk_json_put_string(f, cfg->mode_name);
-    fputs(", \"dev\": ", f);
-    xsk_json_put_string(f, cfg->dev);
-    fputs(", \"out\": ", f);
-    xsk_json_put_string(f, cfg->out);
-    fprintf(f, ", \"queue\": %"PRIu32", \"copy\": \"%s\", "
-            "\"umem_mode\": \"%s\", \"zero_copy_refused\": ",
-            cfg->queue, xsk_copy_name(cfg->copy),
-            b->zero_copy ? "zero-copy" : "copy");
-    xsk_json_put_string(f, b->zc_refusal);
-    fputs(", \"xdp_mode\": ", f);
-    xsk_json_put_string(f, (cfg->mode == XSK_TXPUSH ? NULL
-                        : bench_xdp_mode_name(cfg->xdp_mode)));
-    fprintf(f, ", \"need_wakeup\": %s, \"busy_poll\": %s, \"batch\": %u, "
-            "\"frame_size\": %"PRIu32", \"frames\": %"PRIu32", "
-            "\"ring_size\": %"PRIu32", \"size\": %u, \"flows\": %u, "
-            "\"seconds\": %.3f},\n  \"samples\": [",
-            cfg->need_wakeup ? "true" : "false",
-            cfg->busy_poll ? "true" : "false", cfg->batch, cfg->frame_size,
-            cfg->n_frames, cfg->ring_size, cfg->gen.size, cfg->gen.flows,
-            cfg->seconds);
+    json_object_put_string(doc, "command", "xsk");
+    json_object_put(doc, "config", xsk_json_config(b));
     for (size_t i = 0; i < b->n_samples; i++) {
         const struct xsk_sample *s = &b->samples[i];
+        struct json *o = json_object_create();
 
-        fprintf(f, "%s\n    {\"time\": %.3f, ", i ? "," : "", s->time);
-        xsk_json_counts(f, &s->delta, s->seconds);
-        fputc('}', f);
+        json_object_put(o, "time", json_real_create(s->time));
+        json_array_add(samples, xsk_json_counts(o, &s->delta, s->seconds));
     }
-    fputs("\n  ],\n  \"summary\": {", f);
-    xsk_json_counts(f, &b->c, seconds);
-    fputs("}\n}\n", f);
+    json_object_put(doc, "samples", samples);
+    json_object_put(doc, "summary",
+                    xsk_json_counts(json_object_create(), &b->c, seconds));
+    text = json_to_string(doc, JSSF_PRETTY | JSSF_SORT);
+    fprintf(f, "%s\n", text);
+    free(text);
+    json_destroy(doc);
     if (ferror(f) | fclose(f)) {
-        bench_fatal("--json: cannot write %s", cfg->json);
+        bench_fatal("--json: cannot write %s", name);
     }
 }
 
