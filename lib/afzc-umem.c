@@ -61,12 +61,17 @@ struct afzc_umem {
     struct umem_pool pool;      /* Free frames, as frame pointers. */
     struct dp_packet_afxdp *xpackets;   /* One per frame. */
 
-    /* Per frame: the id of the socket whose fill ring the frame was given
-     * to and that has not received into it yet, or 0.  The kernel may
-     * keep such a frame outside every ring (in copy mode, a frame taken
-     * from the fill ring when the rx ring was full waits in the socket's
-     * free list); this is how a closing socket finds it. */
-    uint16_t *fill_owner;
+    /* Per frame: the id of the socket that holds the frame on the kernel's
+     * side, or 0 while user space has it.  A frame is marked when it is
+     * given to a socket's fill ring or tx ring, and unmarked when it comes
+     * back through the rx ring or the completion ring.  The kernel may
+     * keep a marked frame outside every ring (in a zero-copy driver's own
+     * rx or tx descriptors; in copy mode, a frame taken from the fill ring
+     * while the rx ring was full waits in the socket's free list), and it
+     * may move one from the tx ring to the completion ring at any moment
+     * until the socket is gone.  The marks are how a closed socket's
+     * frames are found, each exactly once. */
+    uint16_t *kernel_owner;
     uint16_t next_owner_id;     /* Guarded by afzc_umem_mutex. */
 
     /* The fill budget (see afzc-umem.h).  'fill_held' and 'n_queues' are
@@ -236,7 +241,7 @@ afzc_umem_create(uint32_t n_frames, struct afzc_umem **umemp, char **errp)
     if (umem->xpackets == MAP_FAILED) {
         out_of_memory();
     }
-    umem->fill_owner = xcalloc(n_frames, sizeof *umem->fill_owner);
+    umem->kernel_owner = xcalloc(n_frames, sizeof *umem->kernel_owner);
     for (uint32_t i = 0; i < n_frames; i++) {
         umem->xpackets[i].mpool = &umem->pool;
         /* Pushed in reverse so that the LIFO hands out low frames first. */
@@ -264,7 +269,7 @@ afzc_umem_destroy(struct afzc_umem *umem)
     umem_pool_cleanup(&umem->pool);
     afzc_umem_unmap(umem->xpackets,
                     umem->n_frames * sizeof *umem->xpackets);
-    free(umem->fill_owner);
+    free(umem->kernel_owner);
     free(umem);
     VLOG_INFO("destroyed shared UMEM");
 }
@@ -613,28 +618,29 @@ afzc_umem_new_owner_id(struct afzc_umem *umem)
     return id;
 }
 
-/* Records that the frame at UMEM offset 'addr' is in the fill ring of the
- * socket with owner id 'owner' (0: no longer). */
+/* Records that the frame at UMEM offset 'addr' is held by the kernel for
+ * the socket with owner id 'owner', or with 'owner' 0, that it is back in
+ * user space. */
 void
-afzc_umem_set_fill_owner(struct afzc_umem *umem, uint64_t addr,
+afzc_umem_set_owner(struct afzc_umem *umem, uint64_t addr,
                          uint16_t owner)
 {
-    umem->fill_owner[addr >> AFZC_FRAME_SHIFT] = owner;
+    umem->kernel_owner[addr >> AFZC_FRAME_SHIFT] = owner;
 }
 
-/* Returns to the pool every frame still recorded as given to the fill ring
- * of the socket with 'owner', which is closed, and returns how many there
- * were. */
+/* Returns to the pool every frame still marked as held by the kernel for
+ * the socket with 'owner', which must be closed (so that the kernel no
+ * longer touches them), and returns how many there were. */
 uint32_t
-afzc_umem_reclaim_fill_owner(struct afzc_umem *umem, uint16_t owner)
+afzc_umem_reclaim_owner(struct afzc_umem *umem, uint16_t owner)
 {
     uint32_t n = 0;
 
     for (uint32_t i = 0; i < umem->n_frames; i++) {
-        if (umem->fill_owner[i] == owner) {
+        if (umem->kernel_owner[i] == owner) {
             uint64_t addr = (uint64_t) i << AFZC_FRAME_SHIFT;
 
-            umem->fill_owner[i] = 0;
+            umem->kernel_owner[i] = 0;
             afzc_umem_free_frames(umem, &addr, 1);
             n++;
         }

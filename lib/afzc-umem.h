@@ -171,8 +171,8 @@ void afzc_umem_fill_leave(struct afzc_umem *, uint32_t n);
 void afzc_umem_check_free(struct afzc_umem *, uint64_t n_free);
 
 uint16_t afzc_umem_new_owner_id(struct afzc_umem *);
-void afzc_umem_set_fill_owner(struct afzc_umem *, uint64_t addr,
+void afzc_umem_set_owner(struct afzc_umem *, uint64_t addr,
                               uint16_t owner);
-uint32_t afzc_umem_reclaim_fill_owner(struct afzc_umem *, uint16_t owner);
+uint32_t afzc_umem_reclaim_owner(struct afzc_umem *, uint16_t owner);
 
 #endif /* afzc-umem.h */

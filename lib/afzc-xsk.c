@@ -55,7 +55,7 @@ struct afzc_xsk {
     uint32_t queue;
     bool zerocopy;              /* Bound in zero-copy mode. */
     bool use_need_wakeup;
-    uint16_t owner_id;          /* Marks the frames of its fill ring. */
+    uint16_t owner_id;          /* Marks the frames the kernel holds. */
 
     /* Rx side: owned by the thread that polls the rx queue. */
     struct afzc_ring rx;
@@ -125,7 +125,7 @@ afzc_xsk_refill(struct afzc_xsk *xsk)
     }
     for (uint32_t i = 0; i < got; i++) {
         *afzc_ring_fill_addr(&xsk->fill, idx + i) = addrs[i];
-        afzc_umem_set_fill_owner(xsk->umem, addrs[i], xsk->owner_id);
+        afzc_umem_set_owner(xsk->umem, addrs[i], xsk->owner_id);
     }
     afzc_ring_prod_submit(&xsk->fill, got);
     xsk->fill_posted += got;
@@ -283,6 +283,7 @@ afzc_xsk_reap(struct afzc_xsk *xsk)
 
         for (uint32_t i = 0; i < n; i++) {
             addrs[i] = afzc_ring_comp_addr(&xsk->comp, idx + i);
+            afzc_umem_set_owner(xsk->umem, addrs[i], 0);
         }
         afzc_ring_cons_release(&xsk->comp, n);
         xsk->comp_taken += n;
@@ -450,7 +451,7 @@ afzc_xsk_recv(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
         struct dp_packet *packet = afzc_umem_packet(xsk->umem, desc->addr,
                                                     desc->len);
 
-        afzc_umem_set_fill_owner(xsk->umem, desc->addr, 0);
+        afzc_umem_set_owner(xsk->umem, desc->addr, 0);
         dp_packet_batch_add(batch, packet);
         xsk->stats.rx_bytes += desc->len;
     }
@@ -547,6 +548,7 @@ afzc_xsk_send(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
             size = ETH_TOTAL_MIN;
         }
 
+        afzc_umem_set_owner(xsk->umem, addr, xsk->owner_id);
         desc = afzc_ring_tx_desc(&xsk->tx, idx + n);
         desc->addr = addr;
         desc->len = size;
@@ -572,34 +574,14 @@ afzc_xsk_send(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
     }
 }
 
-/* Returns the frames that the entries [from, to) of ring 'r' of 'xsk' name
- * to the shared pool.  'descs' tells whether the entries are xdp_descs (a
- * tx ring) or plain addresses (a completion ring).  Returns how many frames
- * were returned. */
-static uint32_t
-afzc_xsk_recover_ring(struct afzc_xsk *xsk, struct afzc_ring *r,
-                      uint32_t from, uint32_t to, bool descs)
-{
-    uint32_t n = 0;
-
-    for (uint32_t i = from; i != to; i++, n++) {
-        uint64_t addr = (descs
-                         ? afzc_ring_tx_desc(r, i)->addr
-                         : afzc_ring_comp_addr(r, i));
-
-        afzc_umem_free_frames(xsk->umem, &addr, 1);
-    }
-    return n;
-}
-
 /* Closes 'xsk' and returns every frame it had to the shared pool.  The
  * socket must already be out of the XSKMAP and nothing may use it any
  * more. */
 void
 afzc_xsk_close(struct afzc_xsk *xsk)
 {
+    uint32_t uncompleted, reclaimed;
     long long int deadline;
-    uint32_t lost;
 
     if (!xsk) {
         return;
@@ -619,30 +601,25 @@ afzc_xsk_close(struct afzc_xsk *xsk)
         xnanosleep(1000 * 1000);
     }
 
-    /* Every frame given to the fill ring and not received yet is ours
-     * again once the socket is closed below, wherever the kernel kept it:
-     * in the fill ring, in the rx ring, or in the socket's own free list.
-     * They are found by their owner mark, after the close. */
-    afzc_xsk_recover_ring(xsk, &xsk->tx, afzc_ring_load_cons(&xsk->tx),
-                          xsk->tx.cached_prod, true);
-    xsk->comp_taken += afzc_xsk_recover_ring(xsk, &xsk->comp,
-                                             xsk->comp.cached_cons,
-                                             afzc_ring_load_prod(&xsk->comp),
-                                             false);
-
-    lost = (xsk->tx_posted - xsk->comp_taken
-            - afzc_ring_prod_unconsumed(&xsk->tx));
-    if (lost) {
-        VLOG_ERR("AF_XDP queue %"PRIu32": %"PRIu32" transmitted frames never "
-                 "completed", xsk->queue, lost);
-    }
-
+    uncompleted = xsk->tx_posted - xsk->comp_taken;
     afzc_stash_drain(xsk->umem, &xsk->rx_stash);
     afzc_stash_drain(xsk->umem, &xsk->tx_stash);
     afzc_xsk_unmap_rings(xsk);
     afzc_umem_unbind(xsk->umem, xsk->fd);
     close(xsk->fd);
-    afzc_umem_reclaim_fill_owner(xsk->umem, xsk->owner_id);
+
+    /* With its rings unmapped and its descriptor closed, the socket is
+     * gone and the kernel has let go of every frame it held for it: in
+     * the fill, rx, tx or completion ring, in a zero-copy driver's
+     * descriptors, or in the socket's free list.  Each of those frames is
+     * still marked with the socket's owner id (afzc_umem_set_owner()), so
+     * they are found here, each once.  Reading the rings instead, while the
+     * socket is open, races with a driver that moves a frame from the tx
+     * ring to the completion ring between the two reads. */
+    reclaimed = afzc_umem_reclaim_owner(xsk->umem, xsk->owner_id);
+    VLOG_DBG("AF_XDP queue %"PRIu32" closed: %"PRIu32" frames back from "
+             "the kernel, %"PRIu32" of them transmitted and not completed",
+             xsk->queue, reclaimed, uncompleted);
     afzc_umem_fill_leave(xsk->umem, xsk->fill_share);
     free(xsk);
 }
