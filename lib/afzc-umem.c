@@ -602,8 +602,9 @@ afzc_umem_n_free(struct afzc_umem *umem)
     return n;
 }
 
-/* Returns a fill-ring owner id for a new socket on 'umem': nonzero, and not
- * the id of another open socket as long as fewer than 65535 are open. */
+/* Returns an owner id for a new socket on 'umem': nonzero, below
+ * AFZC_OWNER_TX, and not the id of another open socket as long as fewer
+ * than 32767 are open. */
 uint16_t
 afzc_umem_new_owner_id(struct afzc_umem *umem)
 {
@@ -611,7 +612,7 @@ afzc_umem_new_owner_id(struct afzc_umem *umem)
 
     ovs_mutex_lock(&afzc_umem_mutex);
     id = ++umem->next_owner_id;
-    if (!id) {
+    if (id >= AFZC_OWNER_TX) {
         id = umem->next_owner_id = 1;
     }
     ovs_mutex_unlock(&afzc_umem_mutex);
@@ -628,16 +629,43 @@ afzc_umem_set_owner(struct afzc_umem *umem, uint64_t addr,
     umem->kernel_owner[addr >> AFZC_FRAME_SHIFT] = owner;
 }
 
+/* Returns the owner mark of the frame at UMEM offset 'addr', or -1 if there
+ * is no such frame. */
+int
+afzc_umem_get_owner(const struct afzc_umem *umem, uint64_t addr)
+{
+    uint64_t frame = addr >> AFZC_FRAME_SHIFT;
+
+    return frame < umem->n_frames ? umem->kernel_owner[frame] : -1;
+}
+
+/* Returns true if 'len' bytes at UMEM offset 'addr' lie within one frame
+ * of 'umem' and that frame is marked 'owner', that is, if a descriptor that
+ * the kernel returned for the socket with that mark names a frame the
+ * socket gave it.  A descriptor that fails this must be ignored: the frame
+ * it names, if any, is somewhere else already. */
+bool
+afzc_umem_check_owner(const struct afzc_umem *umem, uint64_t addr,
+                      uint32_t len, uint16_t owner)
+{
+    uint64_t frame = addr >> AFZC_FRAME_SHIFT;
+
+    return (frame < umem->n_frames
+            && (addr & (AFZC_FRAME_SIZE - 1)) + len <= AFZC_FRAME_SIZE
+            && umem->kernel_owner[frame] == owner);
+}
+
 /* Returns to the pool every frame still marked as held by the kernel for
- * the socket with 'owner', which must be closed (so that the kernel no
- * longer touches them), and returns how many there were. */
+ * the socket with 'owner' (in its fill ring, or given to it to transmit),
+ * which must be closed (so that the kernel no longer touches them), and
+ * returns how many there were. */
 uint32_t
 afzc_umem_reclaim_owner(struct afzc_umem *umem, uint16_t owner)
 {
     uint32_t n = 0;
 
     for (uint32_t i = 0; i < umem->n_frames; i++) {
-        if (umem->kernel_owner[i] == owner) {
+        if ((umem->kernel_owner[i] & ~AFZC_OWNER_TX) == owner) {
             uint64_t addr = (uint64_t) i << AFZC_FRAME_SHIFT;
 
             umem->kernel_owner[i] = 0;
@@ -729,13 +757,15 @@ afzc_umem_check_room(int n_queues, char **errp)
     return ENOBUFS;
 }
 
-/* Gives a new queue of 'umem' its share of the fill budget, at the floor,
- * and stores its fill target in '*target'.  Returns 0, or ENOBUFS with a
+/* Gives a new queue of 'umem' its share of the fill budget, at the floor or
+ * at 'min' if that is more, and stores its fill target in '*target'.  Returns 0, or ENOBUFS with a
  * message in '*errp' if the budget has no room for another queue. */
 int
-afzc_umem_fill_join(struct afzc_umem *umem, uint32_t *target, char **errp)
+afzc_umem_fill_join(struct afzc_umem *umem, uint32_t min, uint32_t *target,
+                    char **errp)
 {
-    uint32_t share = afzc_umem_queue_share(umem->fill_floor);
+    uint32_t start = MAX(min, umem->fill_floor);
+    uint32_t share = afzc_umem_queue_share(start);
     uint32_t orig;
 
     if (!afzc_umem_fill_take(umem, share, umem->fill_budget)) {
@@ -747,7 +777,7 @@ afzc_umem_fill_join(struct afzc_umem *umem, uint32_t *target, char **errp)
         return ENOBUFS;
     }
     atomic_add_relaxed(&umem->n_queues, 1, &orig);
-    *target = umem->fill_floor;
+    *target = start;
     return 0;
 }
 

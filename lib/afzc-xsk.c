@@ -24,8 +24,14 @@
 #include <linux/bpf.h>
 #include <linux/if_xdp.h>
 
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+
 #include "afzc-ring.h"
 #include "dp-packet.h"
+#include "socket-util.h"
 #include "openvswitch/list.h"
 #include "openvswitch/thread.h"
 #include "openvswitch/vlog.h"
@@ -63,6 +69,8 @@ struct afzc_xsk {
     struct afzc_stash rx_stash;
     uint32_t fill_target;       /* Most frames in fill + rx rings. */
     uint32_t fill_max;          /* Most that 'fill_target' may become. */
+    uint32_t fill_min;          /* Least, above the UMEM's floor (see
+                                 * afzc_xsk_zerocopy_min()). */
     uint32_t fill_share;        /* Fill budget held in the UMEM. */
     bool fill_demand;           /* Ran short since the last maintenance. */
     uint32_t idle_polls;        /* Empty polls since the last clock look. */
@@ -132,6 +140,40 @@ afzc_xsk_refill(struct afzc_xsk *xsk)
     return got;
 }
 
+/* Returns the least fill target for a zero-copy socket on the device with
+ * 'ifindex' sharing 'umem'.
+ *
+ * A zero-copy driver moves frames from the fill ring into its own receive
+ * descriptors, and some must never find the fill ring short.  Intel's igb
+ * (Linux 6.14 to at least 7.3, in igb_alloc_rx_buffers_zc()) does not
+ * terminate its descriptor ring when a refill that wraps around its end
+ * comes up short, and then hands user space stale descriptors: frames it
+ * delivered before, which are elsewhere by now.  afzc refuses those
+ * (bad_descs), but the device's ring stays broken.  i40e, ixgbe and ice
+ * share that refill code.  So a zero-copy queue keeps, at least, frames for
+ * all of the device's receive descriptors, plus a full rx ring of
+ * delivered frames waiting for user space, plus two stash batches: what
+ * its fill ring then holds covers anything the driver asks for.  The
+ * device's ring size comes from ETHTOOL_GRINGPARAM; 1024 if that fails.
+ * No more than a quarter of the UMEM, however. */
+static uint32_t
+afzc_xsk_zerocopy_min(const struct afzc_umem *umem, int ifindex)
+{
+    struct ethtool_ringparam ring = { .cmd = ETHTOOL_GRINGPARAM };
+    uint32_t driver_descs = 1024;
+    struct ifreq ifr;
+
+    memset(&ifr, 0, sizeof ifr);
+    if (if_indextoname(ifindex, ifr.ifr_name)) {
+        ifr.ifr_data = (void *) &ring;
+        if (!af_inet_ioctl(SIOCETHTOOL, &ifr) && ring.rx_pending) {
+            driver_descs = ring.rx_pending;
+        }
+    }
+    return MIN(driver_descs + AFZC_RING_SIZE + 2 * AFZC_STASH_BATCH,
+               afzc_umem_n_frames(umem) / 4);
+}
+
 /* Opens an AF_XDP socket on queue 'queue' of the device with 'ifindex',
  * sharing 'umem' in zero-copy mode if 'zerocopy' is true and in copy mode
  * otherwise, stocks its fill ring and stores it in '*xskp'.  The socket
@@ -151,7 +193,9 @@ afzc_xsk_open(struct afzc_umem *umem, int ifindex, uint32_t queue,
     xsk->ifindex = ifindex;
     xsk->queue = queue;
     xsk->use_need_wakeup = use_need_wakeup;
-    error = afzc_umem_fill_join(umem, &xsk->fill_target, errp);
+    xsk->fill_min = zerocopy ? afzc_xsk_zerocopy_min(umem, ifindex) : 0;
+    error = afzc_umem_fill_join(umem, xsk->fill_min, &xsk->fill_target,
+                                errp);
     if (error) {
         free(xsk);
         return error;
@@ -271,6 +315,23 @@ afzc_xsk_fd(const struct afzc_xsk *xsk)
     return xsk->fd;
 }
 
+/* Counts and logs, rate-limited, a descriptor of ring 'ring' of 'xsk' that
+ * afzc_umem_check_owner() refused: 'len' bytes at UMEM offset 'addr'.
+ * Nothing is done with the frame it names. */
+static void
+afzc_xsk_bad_desc(struct afzc_xsk *xsk, const char *ring, uint64_t addr,
+                  uint32_t len)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+
+    xsk->stats.bad_descs++;
+    VLOG_WARN_RL(&rl, "AF_XDP queue %"PRIu32" (owner %#x): ignored a %s "
+                 "descriptor (offset %#"PRIx64", %"PRIu32" bytes, frame "
+                 "marked %#x) that names no frame the kernel held for this "
+                 "socket", xsk->queue, xsk->owner_id, ring, addr, len,
+                 afzc_umem_get_owner(xsk->umem, addr));
+}
+
 /* Takes completed transmissions off the completion ring of 'xsk' and keeps
  * their frames in the tx stash. */
 static void
@@ -281,13 +342,23 @@ afzc_xsk_reap(struct afzc_xsk *xsk)
     while ((n = afzc_ring_cons_peek(&xsk->comp, AFZC_STASH_BATCH, &idx))) {
         uint64_t addrs[AFZC_STASH_BATCH];
 
+        uint32_t k = 0;
+
         for (uint32_t i = 0; i < n; i++) {
-            addrs[i] = afzc_ring_comp_addr(&xsk->comp, idx + i);
-            afzc_umem_set_owner(xsk->umem, addrs[i], 0);
+            uint64_t addr = afzc_ring_comp_addr(&xsk->comp, idx + i);
+
+            if (OVS_UNLIKELY(!afzc_umem_check_owner(xsk->umem, addr, 0,
+                                                    xsk->owner_id
+                                                    | AFZC_OWNER_TX))) {
+                afzc_xsk_bad_desc(xsk, "completion", addr, 0);
+                continue;
+            }
+            afzc_umem_set_owner(xsk->umem, addr, 0);
+            addrs[k++] = addr;
         }
         afzc_ring_cons_release(&xsk->comp, n);
-        xsk->comp_taken += n;
-        afzc_stash_give(xsk->umem, &xsk->tx_stash, addrs, n);
+        xsk->comp_taken += k;
+        afzc_stash_give(xsk->umem, &xsk->tx_stash, addrs, k);
     }
 }
 
@@ -406,8 +477,9 @@ afzc_xsk_maintain(struct afzc_xsk *xsk)
     xsk->next_maintain = now + AFZC_XSK_MAINTAIN_MS;
 
     afzc_umem_get_budget(xsk->umem, &b);
-    if (!xsk->fill_demand && xsk->fill_target > b.fill_floor) {
-        xsk->fill_target = MAX(xsk->fill_target / 2, b.fill_floor);
+    keep = MAX(b.fill_floor, xsk->fill_min);
+    if (!xsk->fill_demand && xsk->fill_target > keep) {
+        xsk->fill_target = MAX(xsk->fill_target / 2, keep);
     }
     xsk->fill_demand = false;
 
@@ -448,16 +520,23 @@ afzc_xsk_recv(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
 
     for (uint32_t i = 0; i < n; i++) {
         const struct xdp_desc *desc = afzc_ring_rx_desc(&xsk->rx, idx + i);
-        struct dp_packet *packet = afzc_umem_packet(xsk->umem, desc->addr,
-                                                    desc->len);
 
+        if (OVS_UNLIKELY(!afzc_umem_check_owner(xsk->umem, desc->addr,
+                                                desc->len, xsk->owner_id))) {
+            afzc_xsk_bad_desc(xsk, "rx", desc->addr, desc->len);
+            continue;
+        }
         afzc_umem_set_owner(xsk->umem, desc->addr, 0);
-        dp_packet_batch_add(batch, packet);
+        dp_packet_batch_add(batch, afzc_umem_packet(xsk->umem, desc->addr,
+                                                    desc->len));
         xsk->stats.rx_bytes += desc->len;
+        xsk->rx_taken++;
+        xsk->stats.rx_packets++;
     }
     afzc_ring_cons_release(&xsk->rx, n);
-    xsk->rx_taken += n;
-    xsk->stats.rx_packets += n;
+    if (OVS_UNLIKELY(dp_packet_batch_is_empty(batch))) {
+        return EAGAIN;
+    }
 
     if (n == NETDEV_MAX_BURST) {
         afzc_xsk_check_demand(xsk);
@@ -548,7 +627,7 @@ afzc_xsk_send(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
             size = ETH_TOTAL_MIN;
         }
 
-        afzc_umem_set_owner(xsk->umem, addr, xsk->owner_id);
+        afzc_umem_set_owner(xsk->umem, addr, xsk->owner_id | AFZC_OWNER_TX);
         desc = afzc_ring_tx_desc(&xsk->tx, idx + n);
         desc->addr = addr;
         desc->len = size;
