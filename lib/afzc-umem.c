@@ -718,10 +718,11 @@ afzc_umem_fill_take(struct afzc_umem *umem, uint32_t n, uint32_t limit)
 
 /* Checks whether the shared UMEM (the one that exists, or else the one
  * the first afzc port would create) has room in its fill budget for
- * 'n_queues' more queues at the floor.  Returns 0 if it has, otherwise
+ * 'n_queues' more queues at the floor, or at 'min' frames each if that is
+ * more (zero-copy queues, see afzc-xsk.c).  Returns 0 if it has, otherwise
  * ENOBUFS with a message in '*errp' that says what to change. */
 int
-afzc_umem_check_room(int n_queues, char **errp)
+afzc_umem_check_room(int n_queues, uint32_t min, char **errp)
 {
     uint32_t n_frames, reserve, budget, floor, held = 0, have = 0;
     struct afzc_umem *umem;
@@ -742,7 +743,7 @@ afzc_umem_check_room(int n_queues, char **errp)
     ovs_mutex_unlock(&afzc_umem_mutex);
 
     if (held <= budget
-        && (uint64_t) n_queues * afzc_umem_queue_share(floor)
+        && (uint64_t) n_queues * afzc_umem_queue_share(MAX(floor, min))
            <= budget - held) {
         return 0;
     }
@@ -769,7 +770,7 @@ afzc_umem_fill_join(struct afzc_umem *umem, uint32_t min, uint32_t *target,
     uint32_t orig;
 
     if (!afzc_umem_fill_take(umem, share, umem->fill_budget)) {
-        if (!afzc_umem_check_room(1, errp)) {
+        if (!afzc_umem_check_room(1, min, errp)) {
             /* Another queue took the last share meanwhile. */
             *errp = xstrdup("the shared UMEM's fill budget was taken by "
                             "another queue while this one was set up");

@@ -163,7 +163,7 @@ struct afzc_umem_budget {
 
 void afzc_umem_get_budget(struct afzc_umem *, struct afzc_umem_budget *);
 uint32_t afzc_umem_queue_share(uint32_t target);
-int afzc_umem_check_room(int n_queues, char **errp);
+int afzc_umem_check_room(int n_queues, uint32_t min, char **errp);
 int afzc_umem_fill_join(struct afzc_umem *, uint32_t min, uint32_t *target,
                         char **errp);
 bool afzc_umem_fill_grow(struct afzc_umem *, uint32_t n);

@@ -619,7 +619,7 @@ netdev_afzc_set_config(struct netdev *netdev, const struct smap *args,
     if (n_more > 0) {
         char *msg;
 
-        error = afzc_umem_check_room(n_more, &msg);
+        error = afzc_umem_check_room(n_more, 0, &msg);
         if (error) {
             *errp = xasprintf("%s: %s", name, msg);
             free(msg);

@@ -2,15 +2,13 @@
 # afzc-test.sh -- builds afzc and runs its test suites.
 #
 # Runs utilities/afzc-build.sh, then "make check" (the unit suite,
-# tests/testsuite) and "make check-afzc" (the system suite,
-# tests/system-afzc-testsuite, which needs root), and with --with-zerocopy
-# (or AFZC_ZEROCOPY=yes) "make check-afzc-zerocopy" too (the zero-copy
-# suite, in a QEMU guest with virtio-net and igb NICs; root too, and it
-# installs QEMU and fetches the guest's kernel on first use, see
-# utilities/afzc-vm.sh).  The zero-copy suite is not run by default yet:
-# several of its tests failed in the last CI run, for reasons not found
-# yet.  Every suite runs even when an earlier one fails; the exit status
-# is non-zero when any failed.
+# tests/testsuite), "make check-afzc" (the system suite,
+# tests/system-afzc-testsuite, which needs root) and "make
+# check-afzc-zerocopy" (the zero-copy suite, in a QEMU guest with
+# virtio-net and igb NICs; root too, and it installs QEMU and fetches the
+# guest's kernel on first use, see utilities/afzc-vm.sh; AFZC_ZEROCOPY=no
+# or --no-zerocopy skips it).  Every suite runs even when an earlier one
+# fails; the exit status is non-zero when any failed.
 #
 # Usage: utilities/afzc-test.sh [--unit|--system|--zerocopy]
 #                               [--with-zerocopy|--no-zerocopy]
@@ -18,8 +16,8 @@
 #   --unit           run only the unit suite
 #   --system         run only the system suite
 #   --zerocopy       run only the zero-copy suite
-#   --with-zerocopy  run the zero-copy suite after the others
-#   --no-zerocopy    do not run the zero-copy suite (the default)
+#   --with-zerocopy  run the zero-copy suite after the others (the default)
+#   --no-zerocopy    do not run the zero-copy suite
 #   --no-build     do not run utilities/afzc-build.sh first
 #   FLAG...        passed to every suite, after $TESTSUITEFLAGS; for
 #                  example "-k umem" or "-v 3" or "-j2"
@@ -33,7 +31,7 @@ set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 run_unit=yes
 run_system=yes
-run_zerocopy=${AFZC_ZEROCOPY:-no}
+run_zerocopy=${AFZC_ZEROCOPY:-yes}
 build=yes
 flags=${TESTSUITEFLAGS:-}
 
