@@ -214,12 +214,16 @@ for h in 1 2; do
     ip netns add "afzc-ovn-hv$h"
     on_hv $h ip link set lo up
     ovsdb-tool create "$run/hv$h/conf.db" "$ovs/vswitchd/vswitch.ovsschema"
+    # Explicit pidfiles: pid_from_file() recognises a daemon by them.
     on_hv $h ovsdb-server "$run/hv$h/conf.db" -vconsole:off \
-        --remote="punix:$run/hv$h/db.sock" --pidfile --log-file \
-        --detach --no-chdir
+        --remote="punix:$run/hv$h/db.sock" \
+        --pidfile="$run/hv$h/ovsdb-server.pid" \
+        --log-file="$run/hv$h/ovsdb-server.log" --detach --no-chdir
     on_hv $h ovs-vsctl --no-wait init
-    on_hv $h ovs-vswitchd -vconsole:off --pidfile --log-file --detach \
-        --no-chdir --disable-system
+    on_hv $h ovs-vswitchd -vconsole:off \
+        --pidfile="$run/hv$h/ovs-vswitchd.pid" \
+        --log-file="$run/hv$h/ovs-vswitchd.log" --detach --no-chdir \
+        --disable-system
     pid_from_file "$run/hv$h/ovs-vswitchd.pid" > /dev/null \
         || die "ovs-vswitchd of hv$h did not start; see $run/hv$h/ovs-vswitchd.log"
     on_hv $h ovs-vsctl \
@@ -235,8 +239,9 @@ for h in 1 2; do
         external_ids:ovn-encap-ip=172.31.1.$h \
         external_ids:ovn-bridge=br-int \
         external_ids:ovn-bridge-datapath-type=netdev
-    on_hv $h ovn-controller -vconsole:off --pidfile --log-file --detach \
-        --no-chdir
+    on_hv $h ovn-controller -vconsole:off \
+        --pidfile="$run/hv$h/ovn-controller.pid" \
+        --log-file="$run/hv$h/ovn-controller.log" --detach --no-chdir
 done
 
 # The ports are ready when the status column shows their XDP mode; a port
@@ -297,7 +302,7 @@ for n in 1 2; do
         || die "vm$n was not bound"
 done
 ovn-nbctl --timeout=30 --wait=hv sync
-say "  $(ovn-sbctl --bare --columns logical_port,chassis find Port_Binding type='""' | paste -sd ' ')"
+ovn-sbctl show | sed 's/^/afzc:   /'
 
 # Prints what helps to find out why traffic did not pass.
 diagnose() {
@@ -376,7 +381,7 @@ lflow_hits() {
                 printf "%10d  %s %s\n", hits[u], dp, line
             }
         }' "$run/hv$h/br-int-flows.txt" "$run/lflows.txt" \
-        | sort -rn | head -n 25
+        | sort -rn | awk 'NR <= 25'
 }
 
 echo
