@@ -164,16 +164,19 @@ static int
 afzc_xdp_libbpf_print(enum libbpf_print_level level OVS_UNUSED,
                       const char *format, va_list args)
 {
-    static const char prefix[] = "Kernel error message: ";
+    static const char tag[] = "Kernel error message: ";
     struct ds s = DS_EMPTY_INITIALIZER;
+    const char *kmsg;
 
     ds_put_format_valist(&s, format, args);
     ds_chomp(&s, '\n');
-    if (!strncmp(ds_cstr(&s), prefix, sizeof prefix - 1)) {
+    /* libbpf prefixes its lines with "libbpf: ". */
+    kmsg = strstr(ds_cstr(&s), tag);
+    if (kmsg) {
         struct ds *msg = afzc_xdp_kernel_msg_get();
 
         ds_clear(msg);
-        ds_put_cstr(msg, ds_cstr(&s) + sizeof prefix - 1);
+        ds_put_cstr(msg, kmsg + sizeof tag - 1);
     }
     VLOG_DBG("libbpf: %s", ds_cstr(&s));
     ds_destroy(&s);
