@@ -623,8 +623,7 @@ afzc_umem_new_owner_id(struct afzc_umem *umem)
  * the socket with owner id 'owner', or with 'owner' 0, that it is back in
  * user space. */
 void
-afzc_umem_set_owner(struct afzc_umem *umem, uint64_t addr,
-                         uint16_t owner)
+afzc_umem_set_owner(struct afzc_umem *umem, uint64_t addr, uint16_t owner)
 {
     umem->kernel_owner[addr >> AFZC_FRAME_SHIFT] = owner;
 }
@@ -759,8 +758,9 @@ afzc_umem_check_room(int n_queues, uint32_t min, char **errp)
 }
 
 /* Gives a new queue of 'umem' its share of the fill budget, at the floor or
- * at 'min' if that is more, and stores its fill target in '*target'.  Returns 0, or ENOBUFS with a
- * message in '*errp' if the budget has no room for another queue. */
+ * at 'min' if that is more, and stores its fill target in '*target'.
+ * Returns 0, or ENOBUFS with a message in '*errp' if the budget has no room
+ * for another queue. */
 int
 afzc_umem_fill_join(struct afzc_umem *umem, uint32_t min, uint32_t *target,
                     char **errp)
