@@ -2,6 +2,7 @@
 # it is read as it is, in the source tree or on a code-hosting site.
 
 EXTRA_DIST += \
+	Documentation/howto/afzc-ovn.rst \
 	Documentation/intro/install/afzc.rst \
 	Documentation/topics/afzc.rst \
 	Documentation/topics/afzc-offload.rst

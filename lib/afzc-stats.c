@@ -184,6 +184,7 @@ afzc_stats_queue(const struct afzc_port_view *v, int q,
     afzc_counter_add(c, &n, "frames_completion", fc.completion, true, true);
     afzc_counter_add(c, &n, "frames_stashed", fc.stashed, true, true);
     afzc_counter_add(c, &n, "fill_starved", xs.fill_starved, true, false);
+    afzc_counter_add(c, &n, "bad_descs", xs.bad_descs, true, false);
     afzc_counter_add(c, &n, "fill_target", afzc_xsk_fill_target(xsk), true,
                      true);
     hs_ok = !afzc_xdp_get_hook_stats(v->xdp, v->start_qid + q, hs);

@@ -55,12 +55,17 @@ struct afzc_umem {
     struct umem_pool pool;      /* Free frames, as frame pointers. */
     struct dp_packet_afxdp *xpackets;   /* One per frame. */
 
-    /* Per frame: the id of the socket whose fill ring the frame was given
-     * to and that has not received into it yet, or 0.  The kernel may
-     * keep such a frame outside every ring (in copy mode, a frame taken
-     * from the fill ring when the rx ring was full waits in the socket's
-     * free list); this is how a closing socket finds it. */
-    uint16_t *fill_owner;
+    /* Per frame: the id of the socket that holds the frame on the kernel's
+     * side, or 0 while user space has it.  A frame is marked when it is
+     * given to a socket's fill ring or tx ring, and unmarked when it comes
+     * back through the rx ring or the completion ring.  The kernel may
+     * keep a marked frame outside every ring (in a zero-copy driver's own
+     * rx or tx descriptors; in copy mode, a frame taken from the fill ring
+     * while the rx ring was full waits in the socket's free list), and it
+     * may move one from the tx ring to the completion ring at any moment
+     * until the socket is gone.  The marks are how a closed socket's
+     * frames are found, each exactly once. */
+    uint16_t *kernel_owner;
     uint16_t next_owner_id;     /* Guarded by afzc_umem_mutex. */
 
     /* The fill budget (see afzc-umem.h).  'fill_held' and 'n_queues' are
@@ -118,13 +123,29 @@ afzc_umem_packet(struct afzc_umem *umem, uint64_t addr, uint32_t len)
     return packet;
 }
 
-/* Records that the frame at UMEM offset 'addr' is in the fill ring of the
- * socket with owner id 'owner' (0: no longer). */
+/* Records that the frame at UMEM offset 'addr' is held by the kernel for
+ * the socket with owner id 'owner', or with 'owner' 0, that it is back in
+ * user space. */
 static inline void
-afzc_umem_set_fill_owner(struct afzc_umem *umem, uint64_t addr,
-                         uint16_t owner)
+afzc_umem_set_owner(struct afzc_umem *umem, uint64_t addr, uint16_t owner)
 {
-    umem->fill_owner[addr >> AFZC_FRAME_SHIFT] = owner;
+    umem->kernel_owner[addr >> AFZC_FRAME_SHIFT] = owner;
+}
+
+/* Returns true if 'len' bytes at UMEM offset 'addr' lie within one frame
+ * of 'umem' and that frame is marked 'owner', that is, if a descriptor that
+ * the kernel returned for the socket with that mark names a frame the
+ * socket gave it.  A descriptor that fails this must be ignored: the frame
+ * it names, if any, is somewhere else already. */
+static inline bool
+afzc_umem_check_owner(const struct afzc_umem *umem, uint64_t addr,
+                      uint32_t len, uint16_t owner)
+{
+    uint64_t frame = addr >> AFZC_FRAME_SHIFT;
+
+    return (frame < umem->n_frames
+            && (addr & (AFZC_FRAME_SIZE - 1)) + len <= AFZC_FRAME_SIZE
+            && umem->kernel_owner[frame] == owner);
 }
 
 #endif /* afzc-umem-private.h */

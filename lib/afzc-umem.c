@@ -194,7 +194,7 @@ afzc_umem_create(uint32_t n_frames, struct afzc_umem **umemp, char **errp)
     if (umem->xpackets == MAP_FAILED) {
         out_of_memory();
     }
-    umem->fill_owner = xcalloc(n_frames, sizeof *umem->fill_owner);
+    umem->kernel_owner = xcalloc(n_frames, sizeof *umem->kernel_owner);
     for (uint32_t i = 0; i < n_frames; i++) {
         umem->xpackets[i].mpool = &umem->pool;
         /* Pushed in reverse so that the LIFO hands out low frames first. */
@@ -222,7 +222,7 @@ afzc_umem_destroy(struct afzc_umem *umem)
     umem_pool_cleanup(&umem->pool);
     afzc_umem_unmap(umem->xpackets,
                     umem->n_frames * sizeof *umem->xpackets);
-    free(umem->fill_owner);
+    free(umem->kernel_owner);
     free(umem);
     VLOG_INFO("destroyed shared UMEM");
 }
@@ -502,8 +502,9 @@ afzc_umem_n_free(struct afzc_umem *umem)
     return n;
 }
 
-/* Returns a fill-ring owner id for a new socket on 'umem': nonzero, and not
- * the id of another open socket as long as fewer than 65535 are open. */
+/* Returns an owner id for a new socket on 'umem': nonzero, below
+ * AFZC_OWNER_TX, and not the id of another open socket as long as fewer
+ * than 32767 are open. */
 uint16_t
 afzc_umem_new_owner_id(struct afzc_umem *umem)
 {
@@ -511,26 +512,37 @@ afzc_umem_new_owner_id(struct afzc_umem *umem)
 
     ovs_mutex_lock(&afzc_umem_mutex);
     id = ++umem->next_owner_id;
-    if (!id) {
+    if (id >= AFZC_OWNER_TX) {
         id = umem->next_owner_id = 1;
     }
     ovs_mutex_unlock(&afzc_umem_mutex);
     return id;
 }
 
-/* Returns to the pool every frame still recorded as given to the fill ring
- * of the socket with 'owner', which is closed, and returns how many there
- * were. */
+/* Returns the owner mark of the frame at UMEM offset 'addr', or -1 if there
+ * is no such frame. */
+int
+afzc_umem_get_owner(const struct afzc_umem *umem, uint64_t addr)
+{
+    uint64_t frame = addr >> AFZC_FRAME_SHIFT;
+
+    return frame < umem->n_frames ? umem->kernel_owner[frame] : -1;
+}
+
+/* Returns to the pool every frame still marked as held by the kernel for
+ * the socket with 'owner' (in its fill ring, or given to it to transmit),
+ * which must be closed (so that the kernel no longer touches them), and
+ * returns how many there were. */
 uint32_t
-afzc_umem_reclaim_fill_owner(struct afzc_umem *umem, uint16_t owner)
+afzc_umem_reclaim_owner(struct afzc_umem *umem, uint16_t owner)
 {
     uint32_t n = 0;
 
     for (uint32_t i = 0; i < umem->n_frames; i++) {
-        if (umem->fill_owner[i] == owner) {
+        if ((umem->kernel_owner[i] & ~AFZC_OWNER_TX) == owner) {
             uint64_t addr = (uint64_t) i << AFZC_FRAME_SHIFT;
 
-            umem->fill_owner[i] = 0;
+            umem->kernel_owner[i] = 0;
             afzc_umem_free_frames(umem, &addr, 1);
             n++;
         }
@@ -580,10 +592,11 @@ afzc_umem_fill_take(struct afzc_umem *umem, uint32_t n, uint32_t limit)
 
 /* Checks whether the shared UMEM (the one that exists, or else the one
  * the first afzc port would create) has room in its fill budget for
- * 'n_queues' more queues at the floor.  Returns 0 if it has, otherwise
+ * 'n_queues' more queues at the floor, or at 'min' frames each if that is
+ * more (zero-copy queues, see afzc-xsk.c).  Returns 0 if it has, otherwise
  * ENOBUFS with a message in '*errp' that says what to change. */
 int
-afzc_umem_check_room(int n_queues, char **errp)
+afzc_umem_check_room(int n_queues, uint32_t min, char **errp)
 {
     uint32_t n_frames, reserve, budget, floor, held = 0, have = 0;
     struct afzc_umem *umem;
@@ -604,7 +617,7 @@ afzc_umem_check_room(int n_queues, char **errp)
     ovs_mutex_unlock(&afzc_umem_mutex);
 
     if (held <= budget
-        && (uint64_t) n_queues * afzc_umem_queue_share(floor)
+        && (uint64_t) n_queues * afzc_umem_queue_share(MAX(floor, min))
            <= budget - held) {
         return 0;
     }
@@ -619,17 +632,20 @@ afzc_umem_check_room(int n_queues, char **errp)
     return ENOBUFS;
 }
 
-/* Gives a new queue of 'umem' its share of the fill budget, at the floor,
- * and stores its fill target in '*target'.  Returns 0, or ENOBUFS with a
- * message in '*errp' if the budget has no room for another queue. */
+/* Gives a new queue of 'umem' its share of the fill budget, at the floor or
+ * at 'min' if that is more, and stores its fill target in '*target'.
+ * Returns 0, or ENOBUFS with a message in '*errp' if the budget has no room
+ * for another queue. */
 int
-afzc_umem_fill_join(struct afzc_umem *umem, uint32_t *target, char **errp)
+afzc_umem_fill_join(struct afzc_umem *umem, uint32_t min, uint32_t *target,
+                    char **errp)
 {
-    uint32_t share = afzc_umem_queue_share(umem->fill_floor);
+    uint32_t start = MAX(min, umem->fill_floor);
+    uint32_t share = afzc_umem_queue_share(start);
     uint32_t orig;
 
     if (!afzc_umem_fill_take(umem, share, umem->fill_budget)) {
-        if (!afzc_umem_check_room(1, errp)) {
+        if (!afzc_umem_check_room(1, min, errp)) {
             /* Another queue took the last share meanwhile. */
             *errp = xstrdup("the shared UMEM's fill budget was taken by "
                             "another queue while this one was set up");
@@ -637,7 +653,7 @@ afzc_umem_fill_join(struct afzc_umem *umem, uint32_t *target, char **errp)
         return ENOBUFS;
     }
     atomic_add_relaxed(&umem->n_queues, 1, &orig);
-    *target = umem->fill_floor;
+    *target = start;
     return 0;
 }
 

@@ -163,14 +163,20 @@ struct afzc_umem_budget {
 
 void afzc_umem_get_budget(struct afzc_umem *, struct afzc_umem_budget *);
 uint32_t afzc_umem_queue_share(uint32_t target);
-int afzc_umem_check_room(int n_queues, char **errp);
-int afzc_umem_fill_join(struct afzc_umem *, uint32_t *target, char **errp);
+int afzc_umem_check_room(int n_queues, uint32_t min, char **errp);
+int afzc_umem_fill_join(struct afzc_umem *, uint32_t min, uint32_t *target,
+                        char **errp);
 bool afzc_umem_fill_grow(struct afzc_umem *, uint32_t n);
 void afzc_umem_fill_shrink(struct afzc_umem *, uint32_t n);
 void afzc_umem_fill_leave(struct afzc_umem *, uint32_t n);
 void afzc_umem_check_free(struct afzc_umem *, uint64_t n_free);
 
+/* Owner marks (see afzc_umem_set_owner()): a socket's owner id, below
+ * AFZC_OWNER_TX, marks the frames in its fill ring; the id with
+ * AFZC_OWNER_TX added marks those it was given to transmit. */
+#define AFZC_OWNER_TX 0x8000
 uint16_t afzc_umem_new_owner_id(struct afzc_umem *);
-uint32_t afzc_umem_reclaim_fill_owner(struct afzc_umem *, uint16_t owner);
+int afzc_umem_get_owner(const struct afzc_umem *, uint64_t addr);
+uint32_t afzc_umem_reclaim_owner(struct afzc_umem *, uint16_t owner);
 
 #endif /* afzc-umem.h */

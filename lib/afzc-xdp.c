@@ -31,6 +31,7 @@
 #include "timeval.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
+#include "ovs-thread.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(afzc_xdp);
@@ -102,20 +103,45 @@ afzc_xdp_unload(struct afzc_xdp_skel *skel)
     ovs_mutex_unlock(&afzc_xdps_mutex);
 }
 
+/* The last "Kernel error message" (netlink extended ack) that libbpf
+ * reported on this thread, or "" if none since afzc_xdp_kernel_msg_clear().
+ * Attach failures quote it, since the errno alone (often EINVAL) does not
+ * say which of a driver's limits was hit. */
+DEFINE_STATIC_PER_THREAD_DATA(struct ds, afzc_xdp_kernel_msg,
+                              DS_EMPTY_INITIALIZER);
+
+/* Forgets the kernel message afzc_xdp_libbpf_print() kept for this
+ * thread. */
+static void
+afzc_xdp_kernel_msg_clear(void)
+{
+    ds_clear(afzc_xdp_kernel_msg_get());
+}
+
 /* libbpf print callback: libbpf's chatter goes to our log at debug level,
- * never to stderr, and never as a warning that would fail check_logs. */
+ * never to stderr, and never as a warning that would fail check_logs.  The
+ * kernel's own explanation of a failed netlink request is also kept for
+ * afzc_xdp_attach() to quote. */
 static int
 afzc_xdp_libbpf_print(enum libbpf_print_level level OVS_UNUSED,
                       const char *format, va_list args)
 {
-    if (VLOG_IS_DBG_ENABLED()) {
-        struct ds s = DS_EMPTY_INITIALIZER;
+    static const char tag[] = "Kernel error message: ";
+    struct ds s = DS_EMPTY_INITIALIZER;
+    const char *kmsg;
 
-        ds_put_format_valist(&s, format, args);
-        ds_chomp(&s, '\n');
-        VLOG_DBG("libbpf: %s", ds_cstr(&s));
-        ds_destroy(&s);
+    ds_put_format_valist(&s, format, args);
+    ds_chomp(&s, '\n');
+    /* libbpf prefixes its lines with "libbpf: ". */
+    kmsg = strstr(ds_cstr(&s), tag);
+    if (kmsg) {
+        struct ds *msg = afzc_xdp_kernel_msg_get();
+
+        ds_clear(msg);
+        ds_put_cstr(msg, kmsg + sizeof tag - 1);
     }
+    VLOG_DBG("libbpf: %s", ds_cstr(&s));
+    ds_destroy(&s);
     return 0;
 }
 
@@ -213,14 +239,17 @@ afzc_xdp_attach(const char *devname, int ifindex, bool native,
         return error;
     }
 
+    afzc_xdp_kernel_msg_clear();
     error = -bpf_xdp_attach(ifindex,
                             bpf_program__fd(xdp->skel->progs.afzc_xdp_prog),
                             XDP_FLAGS_UPDATE_IF_NOEXIST | mode, NULL);
     if (error) {
+        const char *kmsg = ds_cstr(afzc_xdp_kernel_msg_get());
+
         *errp = xasprintf("cannot attach the afzc XDP program to %s in %s "
-                          "mode (%s)", devname,
+                          "mode (%s%s%s)", devname,
                           native ? "native" : "generic",
-                          ovs_strerror(error));
+                          ovs_strerror(error), *kmsg ? ": " : "", kmsg);
         afzc_xdp_unload(xdp->skel);
         afzc_xdp_flow_destroy(xdp);
         free(xdp);

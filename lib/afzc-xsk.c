@@ -24,9 +24,15 @@
 #include <linux/bpf.h>
 #include <linux/if_xdp.h>
 
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+
 #include "afzc-ring.h"
 #include "afzc-umem-private.h"
 #include "dp-packet.h"
+#include "socket-util.h"
 #include "openvswitch/list.h"
 #include "openvswitch/thread.h"
 #include "openvswitch/vlog.h"
@@ -69,7 +75,7 @@ struct afzc_xsk {
         uint32_t queue;
         bool zerocopy;              /* Bound in zero-copy mode. */
         bool use_need_wakeup;
-        uint16_t owner_id;          /* Marks the frames of its fill ring. */
+        uint16_t owner_id;          /* Marks the frames the kernel holds. */
     );
 
     /* Rx half: owned by the thread that polls the rx queue. */
@@ -78,6 +84,8 @@ struct afzc_xsk {
         struct afzc_ring fill;
         uint32_t fill_target;       /* Most frames in fill + rx rings. */
         uint32_t fill_max;          /* Most that 'fill_target' may become. */
+        uint32_t fill_min;          /* Least, above the UMEM's floor (see
+                                     * afzc_xsk_zerocopy_min()). */
         uint32_t fill_share;        /* Fill budget held in the UMEM. */
         bool fill_demand;           /* Ran short since the last look. */
         uint32_t idle_polls;        /* Empty polls since the last look at
@@ -91,6 +99,7 @@ struct afzc_xsk {
         atomic_uint64_t rx_wakeups;
         atomic_uint64_t fill_empty;
         atomic_uint64_t fill_starved;
+        atomic_uint64_t rx_bad_descs;
         struct afzc_stash rx_stash;
     );
 
@@ -109,6 +118,7 @@ struct afzc_xsk {
         atomic_uint64_t tx_copied;
         atomic_uint64_t tx_dropped;
         atomic_uint64_t tx_kicks;
+        atomic_uint64_t comp_bad_descs;
         struct afzc_stash tx_stash;
     );
 };
@@ -207,7 +217,7 @@ afzc_xsk_refill(struct afzc_xsk *xsk)
     }
     for (uint32_t i = 0; i < got; i++) {
         *afzc_ring_fill_addr(&xsk->fill, idx + i) = addrs[i];
-        afzc_umem_set_fill_owner(xsk->umem, addrs[i], xsk->owner_id);
+        afzc_umem_set_owner(xsk->umem, addrs[i], xsk->owner_id);
     }
     afzc_ring_prod_submit(&xsk->fill, got);
     afzc_xsk_count(&xsk->fill_posted, got);
@@ -247,6 +257,40 @@ afzc_xsk_map_rings(struct afzc_xsk *xsk, char **errp)
     return error;
 }
 
+/* Returns the least fill target for a zero-copy socket on the device with
+ * 'ifindex' sharing 'umem'.
+ *
+ * A zero-copy driver moves frames from the fill ring into its own receive
+ * descriptors, and some must never find the fill ring short.  Intel's igb
+ * (Linux 6.14 to at least 7.3, in igb_alloc_rx_buffers_zc()) does not
+ * terminate its descriptor ring when a refill that wraps around its end
+ * comes up short, and then hands user space stale descriptors: frames it
+ * delivered before, which are elsewhere by now.  afzc refuses those
+ * (bad_descs), but the device's ring stays broken.  i40e, ixgbe and ice
+ * share that refill code.  So a zero-copy queue keeps, at least, frames for
+ * all of the device's receive descriptors, plus a full rx ring of
+ * delivered frames waiting for user space, plus two stash batches: what
+ * its fill ring then holds covers anything the driver asks for.  The
+ * device's ring size comes from ETHTOOL_GRINGPARAM; 1024 if that fails.
+ * No more than a quarter of the UMEM, however. */
+static uint32_t
+afzc_xsk_zerocopy_min(const struct afzc_umem *umem, int ifindex)
+{
+    struct ethtool_ringparam ring = { .cmd = ETHTOOL_GRINGPARAM };
+    uint32_t driver_descs = 1024;
+    struct ifreq ifr;
+
+    memset(&ifr, 0, sizeof ifr);
+    if (if_indextoname(ifindex, ifr.ifr_name)) {
+        ifr.ifr_data = (void *) &ring;
+        if (!af_inet_ioctl(SIOCETHTOOL, &ifr) && ring.rx_pending) {
+            driver_descs = ring.rx_pending;
+        }
+    }
+    return MIN(driver_descs + AFZC_RING_SIZE + 2 * AFZC_STASH_BATCH,
+               afzc_umem_n_frames(umem) / 4);
+}
+
 /* Opens an AF_XDP socket on queue 'queue' of the device with 'ifindex',
  * sharing 'umem' in zero-copy mode if 'zerocopy' is true and in copy mode
  * otherwise, stocks its fill ring and stores it in '*xskp'.  The socket
@@ -266,7 +310,9 @@ afzc_xsk_open(struct afzc_umem *umem, int ifindex, uint32_t queue,
     xsk->queue = queue;
     xsk->use_need_wakeup = use_need_wakeup;
     ovs_spin_init(&xsk->tx_lock);
-    error = afzc_umem_fill_join(umem, &xsk->fill_target, errp);
+    xsk->fill_min = zerocopy ? afzc_xsk_zerocopy_min(umem, ifindex) : 0;
+    error = afzc_umem_fill_join(umem, xsk->fill_min, &xsk->fill_target,
+                                errp);
     if (error) {
         afzc_xsk_free(xsk);
         return error;
@@ -369,22 +415,51 @@ afzc_xsk_fd(const struct afzc_xsk *xsk)
     return xsk->fd;
 }
 
+/* Counts in 'counter' of 'xsk', and logs, a descriptor of its 'ring' ("rx"
+ * or "completion") that names no frame the kernel held for it: 'len' bytes
+ * at UMEM offset 'addr'.  The caller ignores the descriptor. */
+static void
+afzc_xsk_bad_desc(struct afzc_xsk *xsk, atomic_uint64_t *counter,
+                  const char *ring, uint64_t addr, uint32_t len)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+
+    afzc_xsk_count(counter, 1);
+    VLOG_WARN_RL(&rl, "AF_XDP queue %"PRIu32" (owner %#x): ignored a %s "
+                 "descriptor (offset %#"PRIx64", %"PRIu32" bytes, frame "
+                 "marked %#x) that names no frame the kernel held for this "
+                 "socket", xsk->queue, xsk->owner_id, ring, addr, len,
+                 afzc_umem_get_owner(xsk->umem, addr));
+}
+
 /* Takes completed transmissions off the completion ring of 'xsk' and keeps
- * their frames in the tx stash. */
+ * their frames in the tx stash.  A completion that names no frame 'xsk'
+ * was given to transmit is ignored and counted. */
 static void
 afzc_xsk_reap(struct afzc_xsk *xsk)
 {
+    uint16_t mark = xsk->owner_id | AFZC_OWNER_TX;
     uint32_t idx, n;
 
     while ((n = afzc_ring_cons_peek(&xsk->comp, AFZC_STASH_BATCH, &idx))) {
         uint64_t addrs[AFZC_STASH_BATCH];
+        uint32_t k = 0;
 
         for (uint32_t i = 0; i < n; i++) {
-            addrs[i] = afzc_ring_comp_addr(&xsk->comp, idx + i);
+            uint64_t addr = afzc_ring_comp_addr(&xsk->comp, idx + i);
+
+            if (OVS_UNLIKELY(!afzc_umem_check_owner(xsk->umem, addr, 0,
+                                                    mark))) {
+                afzc_xsk_bad_desc(xsk, &xsk->comp_bad_descs, "completion",
+                                  addr, 0);
+                continue;
+            }
+            afzc_umem_set_owner(xsk->umem, addr, 0);
+            addrs[k++] = addr;
         }
         afzc_ring_cons_release(&xsk->comp, n);
-        afzc_xsk_count(&xsk->comp_taken, n);
-        afzc_stash_give(xsk->umem, &xsk->tx_stash, addrs, n);
+        afzc_xsk_count(&xsk->comp_taken, k);
+        afzc_stash_give(xsk->umem, &xsk->tx_stash, addrs, k);
     }
 }
 
@@ -500,7 +575,8 @@ afzc_xsk_check_demand(struct afzc_xsk *xsk)
 
 /* Looks back at the demand on 'xsk' once in a while, from its idle polls:
  * a queue that did not run short of fill frames for a whole period halves
- * its fill target, down to the UMEM's floor, and gives back to the fill
+ * its fill target, down to the UMEM's floor (or the queue's own minimum),
+ * and gives back to the fill
  * budget whatever it holds beyond what its rings still have in flight. */
 static void
 afzc_xsk_maintain(struct afzc_xsk *xsk)
@@ -515,9 +591,9 @@ afzc_xsk_maintain(struct afzc_xsk *xsk)
     xsk->next_maintain = now + AFZC_XSK_MAINTAIN_MS;
 
     afzc_umem_get_budget(xsk->umem, &b);
-    if (!xsk->fill_demand && xsk->fill_target > b.fill_floor) {
-        afzc_xsk_set_fill_target(xsk, MAX(xsk->fill_target / 2,
-                                          b.fill_floor));
+    keep = MAX(b.fill_floor, xsk->fill_min);
+    if (!xsk->fill_demand && xsk->fill_target > keep) {
+        afzc_xsk_set_fill_target(xsk, MAX(xsk->fill_target / 2, keep));
     }
     xsk->fill_demand = false;
 
@@ -537,8 +613,8 @@ afzc_xsk_maintain(struct afzc_xsk *xsk)
 int
 afzc_xsk_recv(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
 {
+    uint32_t idx, n, k = 0;
     uint64_t bytes = 0;
-    uint32_t idx, n;
 
     /* The batch comes empty from dpif-netdev; never take more than it has
      * room for, so that every packet is simply stored in it below. */
@@ -561,17 +637,27 @@ afzc_xsk_recv(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
 
     for (uint32_t i = 0; i < n; i++) {
         const struct xdp_desc *desc = afzc_ring_rx_desc(&xsk->rx, idx + i);
-        struct dp_packet *packet = afzc_umem_packet(xsk->umem, desc->addr,
-                                                    desc->len);
 
-        afzc_umem_set_fill_owner(xsk->umem, desc->addr, 0);
-        batch->packets[batch->count++] = packet;
+        if (OVS_UNLIKELY(!afzc_umem_check_owner(xsk->umem, desc->addr,
+                                                desc->len, xsk->owner_id))) {
+            afzc_xsk_bad_desc(xsk, &xsk->rx_bad_descs, "rx", desc->addr,
+                              desc->len);
+            continue;
+        }
+        afzc_umem_set_owner(xsk->umem, desc->addr, 0);
+        batch->packets[batch->count++] = afzc_umem_packet(xsk->umem,
+                                                          desc->addr,
+                                                          desc->len);
         bytes += desc->len;
+        k++;
     }
     afzc_ring_cons_release(&xsk->rx, n);
-    afzc_xsk_count(&xsk->rx_taken, n);
-    afzc_xsk_count(&xsk->rx_packets, n);
+    afzc_xsk_count(&xsk->rx_taken, k);
+    afzc_xsk_count(&xsk->rx_packets, k);
     afzc_xsk_count(&xsk->rx_bytes, bytes);
+    if (OVS_UNLIKELY(!k)) {
+        return EAGAIN;
+    }
 
     if (n == NETDEV_MAX_BURST) {
         afzc_xsk_check_demand(xsk);
@@ -668,6 +754,7 @@ afzc_xsk_post(struct afzc_xsk *xsk, struct dp_packet *packet,
         size = ETH_TOTAL_MIN;
     }
 
+    afzc_umem_set_owner(xsk->umem, addr, xsk->owner_id | AFZC_OWNER_TX);
     desc->addr = addr;
     desc->len = size;
     desc->options = 0;
@@ -742,34 +829,14 @@ afzc_xsk_send(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
     return error;
 }
 
-/* Returns the frames that the entries [from, to) of ring 'r' of 'xsk' name
- * to the shared pool.  'descs' tells whether the entries are xdp_descs (a
- * tx ring) or plain addresses (a completion ring).  Returns how many frames
- * were returned. */
-static uint32_t
-afzc_xsk_recover_ring(struct afzc_xsk *xsk, struct afzc_ring *r,
-                      uint32_t from, uint32_t to, bool descs)
-{
-    uint32_t n = 0;
-
-    for (uint32_t i = from; i != to; i++, n++) {
-        uint64_t addr = (descs
-                         ? afzc_ring_tx_desc(r, i)->addr
-                         : afzc_ring_comp_addr(r, i));
-
-        afzc_umem_free_frames(xsk->umem, &addr, 1);
-    }
-    return n;
-}
-
 /* Closes 'xsk' and returns every frame it had to the shared pool.  The
  * socket must already be out of the XSKMAP and nothing may use it any
  * more. */
 void
 afzc_xsk_close(struct afzc_xsk *xsk)
 {
+    uint32_t uncompleted, reclaimed;
     long long int deadline;
-    uint32_t lost;
 
     if (!xsk) {
         return;
@@ -789,30 +856,25 @@ afzc_xsk_close(struct afzc_xsk *xsk)
         xnanosleep(1000 * 1000);
     }
 
-    /* Every frame given to the fill ring and not received yet is ours
-     * again once the socket is closed below, wherever the kernel kept it:
-     * in the fill ring, in the rx ring, or in the socket's own free list.
-     * They are found by their owner mark, after the close. */
-    afzc_xsk_recover_ring(xsk, &xsk->tx, afzc_ring_load_cons(&xsk->tx),
-                          xsk->tx.cached_prod, true);
-    afzc_xsk_count(&xsk->comp_taken,
-                   afzc_xsk_recover_ring(xsk, &xsk->comp,
-                                         xsk->comp.cached_cons,
-                                         afzc_ring_load_prod(&xsk->comp),
-                                         false));
-
-    lost = afzc_xsk_tx_in_flight(xsk) - afzc_ring_prod_unconsumed(&xsk->tx);
-    if (lost) {
-        VLOG_ERR("AF_XDP queue %"PRIu32": %"PRIu32" transmitted frames never "
-                 "completed", xsk->queue, lost);
-    }
-
+    uncompleted = afzc_xsk_tx_in_flight(xsk);
     afzc_stash_drain(xsk->umem, &xsk->rx_stash);
     afzc_stash_drain(xsk->umem, &xsk->tx_stash);
     afzc_xsk_unmap_rings(xsk);
     afzc_umem_unbind(xsk->umem, xsk->fd);
     close(xsk->fd);
-    afzc_umem_reclaim_fill_owner(xsk->umem, xsk->owner_id);
+
+    /* With its rings unmapped and its descriptor closed, the socket is
+     * gone and the kernel has let go of every frame it held for it: in
+     * the fill, rx, tx or completion ring, in a zero-copy driver's
+     * descriptors, or in the socket's free list.  Each of those frames is
+     * still marked with the socket's owner id (afzc_umem_set_owner()), so
+     * they are found here, each once.  Reading the rings instead, while the
+     * socket is open, races with a driver that moves a frame from the tx
+     * ring to the completion ring between the two reads. */
+    reclaimed = afzc_umem_reclaim_owner(xsk->umem, xsk->owner_id);
+    VLOG_DBG("AF_XDP queue %"PRIu32" closed: %"PRIu32" frames back from "
+             "the kernel, %"PRIu32" of them transmitted and not completed",
+             xsk->queue, reclaimed, uncompleted);
     afzc_umem_fill_leave(xsk->umem, xsk->fill_share);
     afzc_xsk_free(xsk);
 }
@@ -827,6 +889,8 @@ afzc_xsk_get_stats(const struct afzc_xsk *xsk, struct afzc_xsk_stats *stats)
     stats->rx_wakeups = afzc_xsk_read(&xsk->rx_wakeups);
     stats->fill_empty = afzc_xsk_read(&xsk->fill_empty);
     stats->fill_starved = afzc_xsk_read(&xsk->fill_starved);
+    stats->bad_descs = (afzc_xsk_read(&xsk->rx_bad_descs)
+                        + afzc_xsk_read(&xsk->comp_bad_descs));
     stats->tx_packets = afzc_xsk_read(&xsk->tx_packets);
     stats->tx_bytes = afzc_xsk_read(&xsk->tx_bytes);
     stats->tx_zerocopy = afzc_xsk_read(&xsk->tx_zerocopy);

@@ -57,6 +57,10 @@ struct afzc_xsk_stats {
                                  * because the UMEM had no free frame. */
     uint64_t fill_starved;      /* Times the fill target could not grow
                                  * because the fill budget was used up. */
+    uint64_t bad_descs;         /* Rx or completion descriptors ignored:
+                                 * they named a frame outside the UMEM or
+                                 * one the socket had not given the kernel
+                                 * (see afzc_umem_check_owner()). */
 };
 
 /* The kernel's XDP_STATISTICS for a socket.  'valid' is false for a field

@@ -331,7 +331,7 @@ netdev_afzc_check_resources(struct netdev_afzc *dev, const char *name,
     n_more = o->n_rxq - (dev->configured ? dev->n_rxq : 0);
     ovs_mutex_unlock(&dev->lx.mutex);
     if (!error && n_more > 0) {
-        error = afzc_umem_check_room(n_more, &msg);
+        error = afzc_umem_check_room(n_more, 0, &msg);
     }
     if (error) {
         *errp = xasprintf("%s: %s", name, msg);

@@ -16,6 +16,9 @@
 #   tests/system-afzc-zerocopy-testsuite   "make check-afzc-zerocopy":
 #                                          zero-copy tests on virtio-net
 #                                          and igb, in a QEMU guest.
+#   tests/system-afzc-ovn-testsuite        "make check-afzc-ovn": OVN
+#                                          chassis with afzc ports, as
+#                                          root, with Debian's OVN.
 #
 # TESTSUITEFLAGS is passed to each suite, e.g.
 #   make check TESTSUITEFLAGS='-j2 -k umem'
@@ -27,6 +30,7 @@ AFZC_TESTSUITE = $(srcdir)/tests/testsuite
 AFZC_SYSTEM_TESTSUITE = $(srcdir)/tests/system-afzc-testsuite
 AFZC_TRAFFIC_TESTSUITE = $(srcdir)/tests/system-afzc-traffic-testsuite
 AFZC_ZEROCOPY_TESTSUITE = $(srcdir)/tests/system-afzc-zerocopy-testsuite
+AFZC_OVN_TESTSUITE = $(srcdir)/tests/system-afzc-ovn-testsuite
 
 # Our ovs-vswitchd first, then the OVS build tree's programs.  Absolute
 # directories, so that the suites do not try to find them in our tree.
@@ -75,8 +79,15 @@ AFZC_ZEROCOPY_TESTSUITE_AT = \
 	tests/system-afzc-zerocopy-macros.at \
 	tests/system-afzc-zerocopy.at
 
+AFZC_OVN_TESTSUITE_AT = \
+	tests/system-afzc-ovn-testsuite.at \
+	tests/system-afzc-macros.at \
+	tests/system-afzc-ovn-macros.at \
+	tests/system-afzc-ovn.at
+
 EXTRA_DIST += \
 	$(AFZC_COMMON_AT) \
+	$(AFZC_OVN_TESTSUITE_AT) \
 	$(AFZC_TESTSUITE_AT) \
 	$(AFZC_SYSTEM_TESTSUITE_AT) \
 	$(AFZC_TRAFFIC_TESTSUITE_AT) \
@@ -118,9 +129,14 @@ $(AFZC_ZEROCOPY_TESTSUITE): $(srcdir)/tests/package.m4 $(AFZC_COMMON_AT) \
 		$(AFZC_ZEROCOPY_TESTSUITE_AT) $(AFZC_OVS_SYSTEM_MACROS_AT)
 	$(AM_V_GEN)$(AFZC_AUTOTEST) -o '$@.tmp' '$@.at' && mv '$@.tmp' '$@'
 
+$(AFZC_OVN_TESTSUITE): $(srcdir)/tests/package.m4 $(AFZC_COMMON_AT) \
+		$(AFZC_OVN_TESTSUITE_AT) $(AFZC_OVS_SYSTEM_MACROS_AT)
+	$(AM_V_GEN)$(AFZC_AUTOTEST) -o '$@.tmp' '$@.at' && mv '$@.tmp' '$@'
+
 # Building the suites without running them.
 afzc-testsuites: $(AFZC_TESTSUITE) $(AFZC_SYSTEM_TESTSUITE) \
-		$(AFZC_TRAFFIC_TESTSUITE) $(AFZC_ZEROCOPY_TESTSUITE)
+		$(AFZC_TRAFFIC_TESTSUITE) $(AFZC_ZEROCOPY_TESTSUITE) \
+		$(AFZC_OVN_TESTSUITE)
 
 # configure writes tests/atconfig (AC_CONFIG_TESTDIR) but automake makes
 # no rule for it.
@@ -167,22 +183,34 @@ check-afzc-zerocopy: all $(AFZC_ZEROCOPY_TESTSUITE) tests/atconfig \
 	@$(SHELL) '$(srcdir)/utilities/afzc-vm.sh' check \
 	  '$(AFZC_ZEROCOPY_TESTSUITE)' '$(AFZC_AUTOTEST_PATH)' $(TESTSUITEFLAGS)
 
+# OVN over afzc: a central and two or three chassis, each in a namespace
+# with our ovs-vswitchd and Debian's ovn-controller (see
+# tests/system-afzc-ovn-macros.at).  utilities/afzc-ovn-deps.sh installs
+# Debian's OVN packages first, when they are missing, without starting
+# their services.  As root; a few minutes.
+check-afzc-ovn: all $(AFZC_OVN_TESTSUITE) tests/atconfig tests/atlocal
+	@$(SHELL) '$(srcdir)/utilities/afzc-ovn-deps.sh'
+	@suite='$(AFZC_OVN_TESTSUITE)'; $(AFZC_RUN_SYSTEM_SUITE)
+
 .PHONY: afzc-testsuites check-afzc-unit check-afzc check-afzc-traffic \
-	check-afzc-traffic-offload check-afzc-zerocopy \
+	check-afzc-traffic-offload check-afzc-zerocopy check-afzc-ovn \
 	clean-afzc-tests
 
 clean-local: clean-afzc-tests
 clean-afzc-tests:
 	-for s in '$(AFZC_TESTSUITE)' '$(AFZC_SYSTEM_TESTSUITE)' \
-	          '$(AFZC_TRAFFIC_TESTSUITE)' '$(AFZC_ZEROCOPY_TESTSUITE)'; do \
+	          '$(AFZC_TRAFFIC_TESTSUITE)' '$(AFZC_ZEROCOPY_TESTSUITE)' \
+	          '$(AFZC_OVN_TESTSUITE)'; do \
 	  test ! -f "$$s" || $(SHELL) "$$s" -C tests --clean; \
 	done
 	rm -rf tests/testsuite.dir tests/system-afzc-testsuite.dir \
 	  tests/system-afzc-traffic-testsuite.dir \
-	  tests/system-afzc-zerocopy-testsuite.dir tests/system-afzc-zerocopy-vm
+	  tests/system-afzc-zerocopy-testsuite.dir tests/system-afzc-zerocopy-vm \
+	  tests/system-afzc-ovn-testsuite.dir
 	rm -f tests/testsuite.log tests/system-afzc-testsuite.log \
 	  tests/system-afzc-traffic-testsuite.log \
-	  tests/system-afzc-zerocopy-testsuite.log
+	  tests/system-afzc-zerocopy-testsuite.log \
+	  tests/system-afzc-ovn-testsuite.log
 
 # The generated suites are not distributed: they are rebuilt from the .at
 # files, so they go with "make distclean".
@@ -191,6 +219,7 @@ DISTCLEANFILES += \
 	$(AFZC_SYSTEM_TESTSUITE) \
 	$(AFZC_TRAFFIC_TESTSUITE) \
 	$(AFZC_ZEROCOPY_TESTSUITE) \
+	$(AFZC_OVN_TESTSUITE) \
 	$(srcdir)/tests/package.m4 \
 	tests/atconfig
 

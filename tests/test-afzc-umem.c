@@ -18,6 +18,7 @@
 
 #include <config.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,14 +221,14 @@ afzc_test_fill_budget(struct afzc_umem *umem)
 {
     struct afzc_umem_budget b;
     uint32_t targets[AFZC_TEST_FRAMES];
-    uint32_t share, n = 0;
+    uint32_t share, min, n = 0;
     char *err = NULL;
 
     afzc_umem_get_budget(umem, &b);
     AFZC_TEST_ASSERT(b.fill_held == 0 && b.n_queues == 0);
     AFZC_TEST_ASSERT(b.reserve + b.fill_budget == AFZC_TEST_FRAMES);
     share = afzc_umem_queue_share(b.fill_floor);
-    while (!afzc_umem_fill_join(umem, &targets[n], &err)) {
+    while (!afzc_umem_fill_join(umem, 0, &targets[n], &err)) {
         AFZC_TEST_ASSERT(targets[n] == b.fill_floor);
         n++;
     }
@@ -242,12 +243,29 @@ afzc_test_fill_budget(struct afzc_umem *umem)
     AFZC_TEST_ASSERT(b.fill_held == 0 && b.n_queues == 0);
 
     /* One queue grows up to three quarters of the budget, no further. */
-    AFZC_TEST_ASSERT(!afzc_umem_fill_join(umem, &targets[0], &err));
+    AFZC_TEST_ASSERT(!afzc_umem_fill_join(umem, 0, &targets[0], &err));
     AFZC_TEST_ASSERT(afzc_umem_fill_grow(umem, b.fill_budget * 3 / 4
                                          - share));
     AFZC_TEST_ASSERT(!afzc_umem_fill_grow(umem, 1));
     afzc_umem_fill_shrink(umem, b.fill_budget * 3 / 4 - share);
     afzc_umem_fill_leave(umem, share);
+    afzc_umem_get_budget(umem, &b);
+    AFZC_TEST_ASSERT(b.fill_held == 0 && b.n_queues == 0);
+
+    /* A queue with a minimum above the floor (a zero-copy queue) starts at
+     * its minimum and holds that share; the room check counts it. */
+    min = b.fill_floor * 4;
+    AFZC_TEST_ASSERT(!afzc_umem_fill_join(umem, min, &targets[0], &err));
+    AFZC_TEST_ASSERT(targets[0] == min);
+    afzc_umem_get_budget(umem, &b);
+    AFZC_TEST_ASSERT(b.fill_held == afzc_umem_queue_share(min));
+    AFZC_TEST_ASSERT(!afzc_umem_check_room(1, min, &err));
+    AFZC_TEST_ASSERT(afzc_umem_check_room(b.fill_budget / min + 1, min,
+                                          &err) == ENOBUFS);
+    AFZC_TEST_ASSERT(err != NULL);
+    free(err);
+    err = NULL;
+    afzc_umem_fill_leave(umem, afzc_umem_queue_share(min));
     afzc_umem_get_budget(umem, &b);
     AFZC_TEST_ASSERT(b.fill_held == 0 && b.n_queues == 0);
 }

@@ -22,6 +22,9 @@
 #   afzc-offload-native  same, options:xdp-mode=native
 #   afxdp-native   OVS userspace datapath, OVS afxdp ports, xdp-mode=native
 #   afxdp-generic  OVS userspace datapath, OVS afxdp ports, xdp-mode=generic
+#   afxdp-zc       OVS userspace datapath, OVS afxdp ports,
+#                  xdp-mode=native-with-zerocopy (only with --nics, on
+#                  devices whose drivers have zero-copy; not by default)
 #   system         OVS userspace datapath, plain (system) ports
 #   xsk            a bare AF_XDP forwarder (ovs-afzc-bench xsk): sockets on
 #                  b1 and b2 sharing one UMEM, copy mode, generic XDP,
@@ -66,6 +69,16 @@
 #                   size once; the best round is reported (default: 2)
 #   --pmd-mask=MASK other_config:pmd-cpu-mask (default: 0x2)
 #   --gen-cpu=N     CPU the generator is pinned to (default: 0)
+#   --nics=GEN:B1:B2:SINK
+#                   instead of creating veth pairs, use these four existing
+#                   devices, GEN wired to B1 and B2 to SINK (as in the
+#                   zero-copy guest of utilities/afzc-vm.sh, e.g.
+#                   zv0a:zv0b:zv1b:zv1a): they are renamed eth0, b1, b2 and
+#                   eth0 in the namespaces and given back under their own
+#                   names at the end.  Drivers other than veth transmit
+#                   XDP_TX and redirected frames only with an XDP program of
+#                   their own, so GEN, and B2 in the xdp row, get a dropping
+#                   one (ovs-afzc-bench sink) while they send.
 #   --dir=DIR       run directory for databases, logs and raw results
 #                   (default: /tmp/afzc-bench)
 #   --keep          leave the topology and Open vSwitch running at the end
@@ -92,6 +105,9 @@ all_configs="afzc afzc-native afzc-generic afzc-offload afzc-offload-native \
 afxdp-native afxdp-generic system xsk bridge xdp \
 tcp-afzc tcp-afzc-txoff tcp-afzc-generic-txoff tcp-afxdp-txoff tcp-bridge"
 configs=$all_configs
+# Not run by default: zero-copy needs a driver that has it.
+all_configs="$all_configs afxdp-zc"
+nics=
 sizes="64 1500"
 flows_list="1 1000"
 json=
@@ -134,6 +150,7 @@ while [ $# -gt 0 ]; do
         --pmd-mask=*) pmd_mask=${arg#--pmd-mask=} ;;
         --gen-cpu=*) gen_cpu=${arg#--gen-cpu=} ;;
         --dir=*) run=${arg#--dir=} ;;
+        --nics=*) nics=${arg#--nics=} ;;
         --keep) keep=yes ;;
         --teardown) teardown_only=yes ;;
         -h|--help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
@@ -173,6 +190,15 @@ done
 [ "$seconds" -ge 1 ] || die "--seconds must be at least 1"
 [ "$repeat" -ge 1 ] || die "--repeat must be at least 1"
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces, XDP)"
+nic_gen= nic_b1= nic_b2= nic_sink=
+if [ -n "$nics" ]; then
+    IFS=: read -r nic_gen nic_b1 nic_b2 nic_sink extra <<< "$nics"
+    [ -n "$nic_sink" ] && [ -z "${extra:-}" ] \
+        || die "--nics wants four device names, GEN:B1:B2:SINK"
+    for d in "$nic_gen" "$nic_b1" "$nic_b2" "$nic_sink"; do
+        [ "$d" != eth0 ] || die "--nics: eth0 is not to be used"
+    done
+fi
 mkdir -p "$run" || die "cannot create $run"
 run=$(cd "$run" && pwd)
 
@@ -190,10 +216,37 @@ teardown() {
             for pid in $(ip netns pids "$ns" 2>/dev/null); do
                 kill -KILL "$pid" 2>/dev/null || true
             done
+            [ -n "$nics" ] && give_back_nics "$ns"
             ip netns del "$ns" 2>/dev/null || warn "cannot delete netns $ns"
         fi
     done
     rm -f "$run"/*.ctl "$run/db.sock"
+}
+
+# Moves the --nics devices of namespace $1 back to the initial namespace
+# under their own names, without XDP programs.
+give_back_nics() {
+    local ns=$1 pair here name
+    for pair in "$ns_gen:eth0:$nic_gen" "$ns_sw:b1:$nic_b1" \
+                "$ns_sw:b2:$nic_b2" "$ns_sink:eth0:$nic_sink"; do
+        IFS=: read -r here dev name <<< "$pair"
+        [ "$here" = "$ns" ] || continue
+        ip -n "$ns" link show dev "$dev" > /dev/null 2>&1 || continue
+        ip -n "$ns" link set dev "$dev" xdp off 2> /dev/null
+        ip -n "$ns" link set dev "$dev" down
+        ip -n "$ns" link set dev "$dev" name "$name" &&
+            ip -n "$ns" link set dev "$name" netns 1 \
+            || warn "cannot give $dev in $ns back as $name"
+    done
+}
+
+# Moves --nics device $1 into namespace $2 as $3.
+take_nic() {
+    ip link show dev "$1" > /dev/null 2>&1 || die "--nics: no device $1"
+    ip link set dev "$1" down &&
+        ip link set dev "$1" netns "$2" &&
+        ip -n "$2" link set dev "$1" name "$3" \
+        || die "cannot move $1 into $2 as $3"
 }
 
 if [ "$teardown_only" = yes ]; then
@@ -244,8 +297,17 @@ for ns in "$ns_gen" "$ns_sw" "$ns_sink"; do
     ip netns add "$ns" || die "cannot create netns $ns"
     ip -n "$ns" link set lo up
 done
-ip -n "$ns_sw" link add b1 type veth peer name eth0 netns "$ns_gen" || exit 1
-ip -n "$ns_sw" link add b2 type veth peer name eth0 netns "$ns_sink" || exit 1
+if [ -n "$nics" ]; then
+    take_nic "$nic_gen" "$ns_gen" eth0
+    take_nic "$nic_b1" "$ns_sw" b1
+    take_nic "$nic_b2" "$ns_sw" b2
+    take_nic "$nic_sink" "$ns_sink" eth0
+else
+    ip -n "$ns_sw" link add b1 type veth peer name eth0 netns "$ns_gen" \
+        || exit 1
+    ip -n "$ns_sw" link add b2 type veth peer name eth0 netns "$ns_sink" \
+        || exit 1
+fi
 ip -n "$ns_gen" link set eth0 address "$mac_gen"
 ip -n "$ns_sink" link set eth0 address "$mac_sink"
 ip -n "$ns_gen" addr add "$ip_gen/24" dev eth0
@@ -261,8 +323,26 @@ done
 # Frames the generator sends with XDP_TX arrive at b1 as XDP frames, which
 # a veth only takes when it runs NAPI: with an XDP program attached in
 # native mode, or with GRO on.  GRO on b1 covers every configuration.
-in_ns "$ns_sw" ethtool -K b1 gro on > /dev/null \
-    || die "cannot enable GRO on b1"
+if [ -z "$nics" ]; then
+    in_ns "$ns_sw" ethtool -K b1 gro on > /dev/null \
+        || die "cannot enable GRO on b1"
+fi
+
+# Starts a dropping XDP program on device $2 of namespace $1 (see --nics)
+# and prints its pid.
+start_holder() {
+    local out=$run/holder-$1-$2.out i
+    ip netns exec "$1" "$bench" sink --dev "$2" --wait 0 --warmup 0 \
+        --seconds 0 --quiet > "$out" 2>&1 &
+    for i in $(seq 100); do
+        grep -q '^ready' "$out" 2> /dev/null && break
+        sleep 0.1
+    done
+    echo $!
+}
+if [ -n "$nics" ]; then
+    start_holder "$ns_gen" eth0 > /dev/null
+fi
 
 # --- Open vSwitch ------------------------------------------------------
 ovs_needed=no
@@ -512,6 +592,7 @@ describe() {
         afzc-offload-native) echo "same, xdp-mode=native" ;;
         afxdp-native) echo "OVS netdev, OVS afxdp ports, xdp-mode=native" ;;
         afxdp-generic) echo "OVS netdev, OVS afxdp ports, xdp-mode=generic" ;;
+        afxdp-zc) echo "OVS netdev, OVS afxdp ports, xdp-mode=native-with-zerocopy" ;;
         system) echo "OVS netdev, system (AF_PACKET) ports" ;;
         bridge) echo "Linux bridge" ;;
         xsk) echo "bare AF_XDP forwarder b1 -> b2, shared UMEM, generic XDP" ;;
@@ -631,7 +712,7 @@ for round in $(seq "$repeat"); do
             afzc-offload*) set_offload true ;;
             afzc*|afxdp*|system) set_offload false ;;
         esac
-        redirect_pid=
+        redirect_pid= holder_pid=
         case $cfg in
             afzc-offload) setup_ovs afzc > "$run/setup-$cfg.out" 2>&1 ;;
             afzc-offload-native) setup_ovs afzc options:xdp-mode=native \
@@ -645,6 +726,8 @@ for round in $(seq "$repeat"); do
                               > "$run/setup-$cfg.out" 2>&1 ;;
             afxdp-generic) setup_ovs afxdp options:xdp-mode=generic \
                                > "$run/setup-$cfg.out" 2>&1 ;;
+            afxdp-zc) setup_ovs afxdp options:xdp-mode=native-with-zerocopy \
+                          > "$run/setup-$cfg.out" 2>&1 ;;
             system) setup_ovs system > "$run/setup-$cfg.out" 2>&1 ;;
             bridge)
                 {
@@ -658,6 +741,7 @@ for round in $(seq "$repeat"); do
                 # Started without in_ns so that $! is the tool itself (ip
                 # netns exec and taskset exec it), which SIGTERM stops cleanly.
                 if [ "$cfg" = xdp ]; then
+                    [ -n "$nics" ] && holder_pid=$(start_holder "$ns_sw" b2)
                     ip netns exec "$ns_sw" "$bench" redirect --in b1 --out b2 \
                         > "$run/redirect.out" 2>&1 &
                 else
@@ -689,8 +773,8 @@ for round in $(seq "$repeat"); do
             done
             echo "$cfg: setup failed, see $run/setup-$cfg.out" >> "$notes"
             if [ -n "$redirect_pid" ]; then
-                kill -TERM "$redirect_pid" 2> /dev/null
-                wait "$redirect_pid"
+                kill -TERM "$redirect_pid" $holder_pid 2> /dev/null
+                wait "$redirect_pid" $holder_pid
             fi
             continue
         fi
@@ -769,8 +853,8 @@ for round in $(seq "$repeat"); do
                 ;;
         esac
         if [ -n "$redirect_pid" ]; then
-            kill -TERM "$redirect_pid" 2> /dev/null
-            wait "$redirect_pid"
+            kill -TERM "$redirect_pid" $holder_pid 2> /dev/null
+            wait "$redirect_pid" $holder_pid
             cp "$run/redirect.out" "$run/$cfg.out"
         fi
     done
@@ -802,18 +886,20 @@ awk -v sizes="$sizes" -v flows="$flows_list" -v repeat="$repeat" \
     }
     function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "-" : sprintf("%.2f", a / b) }
     # Pairs the runs of row key k with those of the same rounds of row
-    # keys d1 and d2 (the better of the two in each round; either may be
+    # keys d1, d2 and d3 (the best of them in each round; any may be
     # missing) and sets med, lo and hi to the median, lowest and highest of
     # the per-round ratios.  Returns how many rounds had both.
-    function paired(k, d1, d2,    na, n1, n2, a, b1, b2, v, m, x, y, t) {
+    function paired(k, d1, d2, d3,    na, n1, n2, n3, a, b1, b2, b3, v, m, x, y, t) {
         na = split(runs[k], a, " ")
         n1 = (d1 in runs) ? split(runs[d1], b1, " ") : 0
         n2 = (d2 in runs) ? split(runs[d2], b2, " ") : 0
+        n3 = (d3 in runs) ? split(runs[d3], b3, " ") : 0
         m = 0
         for (x = 1; x <= na; x++) {
             t = "-"
             if (x <= n1 && b1[x] != "-") t = b1[x]
             if (x <= n2 && b2[x] != "-" && (t == "-" || b2[x] + 0 > t + 0)) t = b2[x]
+            if (x <= n3 && b3[x] != "-" && (t == "-" || b3[x] + 0 > t + 0)) t = b3[x]
             if (a[x] == "-" || t == "-" || t + 0 == 0) continue
             v[++m] = a[x] / t
         }
@@ -838,7 +924,10 @@ awk -v sizes="$sizes" -v flows="$flows_list" -v repeat="$repeat" \
             for (i = 1; i <= ns; i++) {
                 a = pps["afxdp-native " fl[f] " " sz[i]]
                 b = pps["afxdp-generic " fl[f] " " sz[i]]
+                z = pps["afxdp-zc " fl[f] " " sz[i]]
                 best[fl[f] " " sz[i]] = (a == "" && b == "") ? "" : (a + 0 > b + 0) ? a : b
+                if (z != "" && (best[fl[f] " " sz[i]] == "" || z + 0 > best[fl[f] " " sz[i]] + 0))
+                    best[fl[f] " " sz[i]] = z
             }
         for (r = 0; r < n; r++) {
             c = order[r]
@@ -895,8 +984,8 @@ awk -v sizes="$sizes" -v flows="$flows_list" -v repeat="$repeat" \
                     for (d = 1; d <= 2; d++) {
                         if (d == 1 && c ~ /^afxdp/) continue
                         if (d == 2 && c !~ /^afzc-offload/) continue
-                        if (d == 1) m = paired(k, "afxdp-native " fl[f] " " sz[i], "afxdp-generic " fl[f] " " sz[i])
-                        else m = paired(k, "xdp " fl[f] " " sz[i], "")
+                        if (d == 1) m = paired(k, "afxdp-native " fl[f] " " sz[i], "afxdp-generic " fl[f] " " sz[i], "afxdp-zc " fl[f] " " sz[i])
+                        else m = paired(k, "xdp " fl[f] " " sz[i], "", "")
                         if (!m) continue
                         if (!header++) printf "\nRound by round (median of the rounds, [lowest-highest], rounds):\n"
                         printf "  %-20s %5s flows %5s: %-7s %.2f [%.2f-%.2f] %d\n", c, fl[f], sz[i], d == 1 ? "/afxdp" : "/xdp", med, lo, hi, m
@@ -983,9 +1072,9 @@ if [ -n "$json" ]; then
         || warn "cannot write $json"
 fi
 echo
-echo "/afzc: ratio to the afzc row; /afxdp: ratio to the better of the two"
-echo "OVS afxdp rows at that size (both with the same number of flows)."
-echo "Round by round: each run's rate against the better OVS afxdp row of"
+echo "/afzc: ratio to the afzc row; /afxdp: ratio to the best OVS afxdp row"
+echo "at that size (native, generic, and zc if run; same number of flows)."
+echo "Round by round: each run's rate against the best OVS afxdp row of"
 echo "the same round (and, for the offload rows, against the xdp row)."
 echo "offloaded: datapath flows offloaded to XDP after the measurement at"
 echo "each size.  Mpps per CPU-second: packets ovs-vswitchd sent on b2 per"

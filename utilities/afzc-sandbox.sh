@@ -15,7 +15,13 @@
 # no traffic leaves the three namespaces.  Leftovers of an earlier run that
 # was killed are cleaned up first.
 #
+# With --ovn, runs utilities/afzc-ovn-sandbox.sh instead: two OVN chassis
+# whose bridges have afzc ports, a logical router between two logical
+# switches, Geneve in user space (see that script for what it shows).
+#
 # Usage: utilities/afzc-sandbox.sh [OPTION]...
+#   --ovn         the OVN sandbox (takes the other options below too; its
+#                 default run directory is sandbox-ovn/)
 #   --keep        leave the sandbox running at the end (also after a
 #                 failure) and print how to use and remove it
 #   --teardown    only remove a sandbox left by --keep or by a killed run
@@ -51,6 +57,11 @@ say() { echo "afzc: $*"; }
 warn() { echo "afzc: warning: $*" >&2; }
 die() { echo "afzc: error: $*" >&2; exit 1; }
 
+for arg in "$@"; do
+    if [ "$arg" = --ovn ]; then
+        exec "$top/utilities/afzc-ovn-sandbox.sh" "$@"
+    fi
+done
 for arg in "$@"; do
     case $arg in
         --keep) keep=yes ;;

@@ -2,24 +2,27 @@
 # afzc-test.sh -- builds afzc and runs its test suites.
 #
 # Runs utilities/afzc-build.sh, then "make check" (the unit suite,
-# tests/testsuite) and "make check-afzc" (the system suite,
-# tests/system-afzc-testsuite, which needs root), and with --with-zerocopy
-# (or AFZC_ZEROCOPY=yes) "make check-afzc-zerocopy" too (the zero-copy
+# tests/testsuite), "make check-afzc" (the system suite,
+# tests/system-afzc-testsuite, which needs root), "make check-afzc-ovn"
+# (the OVN suite, tests/system-afzc-ovn-testsuite: OVN chassis with afzc
+# ports; root too, and it installs Debian's OVN packages on first use, see
+# utilities/afzc-ovn-deps.sh) and "make check-afzc-zerocopy" (the zero-copy
 # suite, in a QEMU guest with virtio-net and igb NICs; root too, and it
 # installs QEMU and fetches the guest's kernel on first use, see
-# utilities/afzc-vm.sh).  The zero-copy suite is not run by default yet:
-# several of its tests failed in the last CI run, for reasons not found
-# yet.  Every suite runs even when an earlier one fails; the exit status
-# is non-zero when any failed.
+# utilities/afzc-vm.sh; AFZC_ZEROCOPY=no or --no-zerocopy skips it).
+# Every suite runs even when an earlier one fails; the exit status is
+# non-zero when any failed.
 #
-# Usage: utilities/afzc-test.sh [--unit|--system|--zerocopy]
-#                               [--with-zerocopy|--no-zerocopy]
+# Usage: utilities/afzc-test.sh [--unit|--system|--ovn|--zerocopy]
+#                               [--with-zerocopy|--no-zerocopy] [--no-ovn]
 #                               [--no-build] [FLAG]...
 #   --unit           run only the unit suite
 #   --system         run only the system suite
+#   --ovn            run only the OVN suite
+#   --no-ovn         do not run the OVN suite
 #   --zerocopy       run only the zero-copy suite
-#   --with-zerocopy  run the zero-copy suite after the others
-#   --no-zerocopy    do not run the zero-copy suite (the default)
+#   --with-zerocopy  run the zero-copy suite after the others (the default)
+#   --no-zerocopy    do not run the zero-copy suite
 #   --no-build     do not run utilities/afzc-build.sh first
 #   FLAG...        passed to every suite, after $TESTSUITEFLAGS; for
 #                  example "-k umem" or "-v 3" or "-j2"
@@ -33,7 +36,8 @@ set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 run_unit=yes
 run_system=yes
-run_zerocopy=${AFZC_ZEROCOPY:-no}
+run_ovn=${AFZC_OVN:-yes}
+run_zerocopy=${AFZC_ZEROCOPY:-yes}
 build=yes
 flags=${TESTSUITEFLAGS:-}
 
@@ -42,9 +46,11 @@ die() { echo "afzc: error: $*" >&2; exit 1; }
 
 for arg in "$@"; do
     case $arg in
-        --unit) run_system=no run_zerocopy=no ;;
-        --system) run_unit=no run_zerocopy=no ;;
-        --zerocopy) run_unit=no run_system=no run_zerocopy=yes ;;
+        --unit) run_system=no run_ovn=no run_zerocopy=no ;;
+        --system) run_unit=no run_ovn=no run_zerocopy=no ;;
+        --ovn) run_unit=no run_system=no run_ovn=yes run_zerocopy=no ;;
+        --no-ovn) run_ovn=no ;;
+        --zerocopy) run_unit=no run_system=no run_ovn=no run_zerocopy=yes ;;
         --with-zerocopy) run_zerocopy=yes ;;
         --no-zerocopy) run_zerocopy=no ;;
         --no-build) build=no ;;
@@ -55,8 +61,8 @@ for arg in "$@"; do
     esac
 done
 if [ "$run_unit" = no ] && [ "$run_system" = no ] &&
-   [ "$run_zerocopy" = no ]; then
-    die "--unit, --system and --zerocopy exclude each other"
+   [ "$run_ovn" = no ] && [ "$run_zerocopy" = no ]; then
+    die "--unit, --system, --ovn and --zerocopy exclude each other"
 fi
 
 if [ "$build" = yes ]; then
@@ -114,6 +120,15 @@ if [ "$run_system" = yes ]; then
         total_fail=$((total_fail + 1))
     else
         run_suite check-afzc "system suite" system-afzc-testsuite
+    fi
+fi
+if [ "$run_ovn" = yes ]; then
+    if [ "$(id -u)" != 0 ]; then
+        say "the OVN suite needs root (network namespaces, XDP, packages)"
+        failed_suites+=("OVN suite (not root)")
+        total_fail=$((total_fail + 1))
+    else
+        run_suite check-afzc-ovn "OVN suite" system-afzc-ovn-testsuite
     fi
 fi
 if [ "$run_zerocopy" = yes ]; then

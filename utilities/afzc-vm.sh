@@ -21,6 +21,16 @@
 #       tests/ and prints the pass/fail/skip counts.  A guest that hangs
 #       (AFZC_VM_TIMEOUT seconds, default 1500) or stops early is a failed
 #       run, its console log kept in tests/system-afzc-zerocopy-vm/.
+#   utilities/afzc-vm.sh bench [virtio|igb|mixed] [BENCH-OPTION]...
+#       Runs utilities/afzc-bench.sh in the guest on two of its NIC pairs
+#       (--nics): virtio-net (zv0a:zv0b:zv1b:zv1a, the default), igb
+#       (zi0a:zi0b:zi1b:zi1a), or mixed (virtio in, igb out), so that afzc
+#       and OVS's afxdp ports are compared in zero-copy mode.  Without
+#       BENCH-OPTIONs: the configurations afzc, afxdp-zc, afxdp-native and
+#       xdp, 64- and 1500-byte frames, one flow, 3 rounds of 3 s (about ten
+#       minutes under TCG).  Output and JSON (bench.json) in
+#       deps/vm/bench-DRIVER.  Rates under QEMU/TCG emulation are no
+#       hardware figures: only the ratios within one run mean something.
 #   utilities/afzc-vm.sh run [--timeout=SECONDS] [--results=DIR] -- CMD...
 #       Prepares, then boots the guest and runs CMD as root in the guest, in
 #       the current directory, with the host's / read-only over 9p under a
@@ -474,8 +484,39 @@ check() {
     return "$rc"
 }
 
+# Runs afzc-bench.sh in the guest on the NIC pairs of driver $1 (see the
+# usage text), with afzc-bench.sh options $2....
+bench() {
+    local which=${1:-virtio} nics results
+    [ $# -eq 0 ] || shift
+    case $which in
+        virtio) nics=zv0a:zv0b:zv1b:zv1a ;;
+        igb) nics=zi0a:zi0b:zi1b:zi1a ;;
+        mixed) nics=zv0a:zv0b:zi1b:zi1a ;;
+        -*) set -- "$which" "$@"; which=virtio nics=zv0a:zv0b:zv1b:zv1a ;;
+        *) die "bench: unknown NIC set '$which' (virtio, igb or mixed)" ;;
+    esac
+    [ $# -gt 0 ] || set -- --configs=afzc,afxdp-zc,afxdp-native,xdp \
+        --sizes=64,1500 --flows=1 --repeat=3 --seconds=3
+    results=$vm/bench-$which
+    mkdir -p "$results"
+    rm -rf "$results/run"
+    # The run directory (with ovsdb-server's unix socket) stays on the
+    # guest's own file system, and is copied out at the end.
+    run --timeout="${AFZC_VM_TIMEOUT:-1500}" --results="$results" -- \
+        /bin/bash -c '
+            results=$1 nics=$2
+            shift 2
+            utilities/afzc-bench.sh --nics="$nics" --dir=/run/afzc-vm-bench \
+                --json="$results/bench.json" "$@"
+            rc=$?
+            cp -r /run/afzc-vm-bench "$results/run"
+            exit $rc' afzc-vm-bench "$results" "$nics" "$@"
+}
+
 case ${1:-} in
     prepare) shift; prepare ;;
+    bench) shift; bench "$@" ;;
     check) shift; check "$@" ;;
     run) shift; run "$@" ;;
     -h|--help|'') sed -n '2,/^$/s/^# \{0,1\}//p' "$0" ;;

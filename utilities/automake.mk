@@ -5,6 +5,9 @@
 #                               ./boot.sh, ./configure, make.
 #   utilities/afzc-sandbox.sh   a private OVS with two afzc ports, traffic
 #                               between two namespaces, counters, teardown.
+#   utilities/afzc-ovn-sandbox.sh  afzc-sandbox.sh --ovn: two OVN chassis
+#                               with afzc ports, Geneve in user space.
+#   utilities/afzc-ovn-deps.sh  Debian's OVN packages, no service started.
 #   utilities/afzc-test.sh      make check, make check-afzc and make
 #                               check-afzc-zerocopy.
 #   utilities/afzc-vm.sh        the QEMU guest of make check-afzc-zerocopy.
@@ -15,6 +18,8 @@ dist_noinst_SCRIPTS = \
 	utilities/afzc-build.sh \
 	utilities/afzc-lib.sh \
 	utilities/afzc-memory.sh \
+	utilities/afzc-ovn-deps.sh \
+	utilities/afzc-ovn-sandbox.sh \
 	utilities/afzc-sandbox.sh \
 	utilities/afzc-test.sh \
 	utilities/afzc-vm.sh
