@@ -128,6 +128,11 @@ volatile __u32 afzc_hook_on;
  * space (options:rx-csum-fixup), so that offloaded flows must not forward
  * frames whose checksum is partial. */
 volatile __u32 afzc_csum_fixup = 0;
+/* Set before the program is loaded: 1 on a jumbo port, whose program is
+ * loaded with BPF_F_XDP_HAS_FRAGS and takes multi-buffer frames.  Only
+ * user space handles those: offloaded flows read and rewrite the first
+ * buffer only. */
+const volatile __u32 afzc_frags = 0;
 
 /* Scratch space for the lookup key, too big for the BPF stack together with
  * the parsed key. */
@@ -726,6 +731,15 @@ afzc_xdp_switch(struct xdp_md *ctx)
     void *data = (void *) (long) ctx->data;
     void *end = (void *) (long) ctx->data_end;
     struct afzc_emc_entry *e = NULL;
+
+    if (afzc_frags && bpf_xdp_get_buff_len(ctx) > (__u64) (end - data)) {
+        __u32 queue = ctx->rx_queue_index;
+        int action = bpf_redirect_map(&afzc_xsks, queue, XDP_PASS);
+
+        afzc_count(queue, (action == XDP_REDIRECT ? AFZC_XDP_TO_USER
+                           : AFZC_XDP_PASSED));
+        return action;
+    }
 
     /* The fast path: an untagged IPv4 frame of a flow whose only action
      * is an output, found in the cache.  A frame found there with other

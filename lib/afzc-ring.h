@@ -134,6 +134,16 @@ int afzc_ring_map(struct afzc_ring *, int fd, const struct xdp_mmap_offsets *,
 void afzc_ring_unmap(struct afzc_ring *);
 int afzc_ring_register_umem(int fd, void *area, uint64_t len,
                             uint32_t frame_size, uint32_t headroom);
+/* AF_XDP multi-buffer (Linux 6.6), which older headers lack: a socket bound
+ * with XDP_USE_SG takes a packet in more than one descriptor, each but the
+ * last with XDP_PKT_CONTD in its options. */
+#ifndef XDP_USE_SG
+#define XDP_USE_SG (1 << 4)
+#endif
+#ifndef XDP_PKT_CONTD
+#define XDP_PKT_CONTD (1 << 0)
+#endif
+
 int afzc_ring_bind(int fd, int ifindex, uint32_t queue, uint16_t flags,
                    int shared_umem_fd);
 bool afzc_ring_is_pow2(uint32_t);

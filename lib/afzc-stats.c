@@ -29,7 +29,7 @@
 #include "util.h"
 
 /* Most counters afzc_stats_queue() reports. */
-#define AFZC_MAX_COUNTERS 40
+#define AFZC_MAX_COUNTERS 48
 
 /* Receive-side counters of one port queue that the socket does not keep,
  * alone on a cache line: written by the thread that polls the queue, read
@@ -185,6 +185,11 @@ afzc_stats_queue(const struct afzc_port_view *v, int q,
     afzc_counter_add(c, &n, "frames_stashed", fc.stashed, true, true);
     afzc_counter_add(c, &n, "fill_starved", xs.fill_starved, true, false);
     afzc_counter_add(c, &n, "bad_descs", xs.bad_descs, true, false);
+    afzc_counter_add(c, &n, "rx_multi_buffer", xs.rx_multi_buffer, true,
+                     false);
+    afzc_counter_add(c, &n, "rx_oversized", xs.rx_oversized, true, false);
+    afzc_counter_add(c, &n, "tx_multi_buffer", xs.tx_multi_buffer, true,
+                     false);
     afzc_counter_add(c, &n, "fill_target", afzc_xsk_fill_target(xsk), true,
                      true);
     hs_ok = !afzc_xdp_get_hook_stats(v->xdp, v->start_qid + q, hs);

@@ -43,6 +43,8 @@ struct afzc_umem_reg {
     int *fds;                   /* Bound sockets sharing the registration. */
     size_t n_fds;
     size_t allocated_fds;
+    bool sg;                    /* Registered with XDP_USE_SG: its sockets
+                                 * take and give multi-buffer packets. */
 };
 
 /* The shared UMEM. */

@@ -314,6 +314,34 @@ afzc_umem_bind_shared(const struct afzc_umem_reg *reg, int fd, int ifindex,
     return error;
 }
 
+/* Binds AF_XDP socket 'fd', which has just registered the UMEM, as the
+ * first socket of registration 'reg': to queue 'queue' of the device with
+ * 'ifindex', in zero-copy mode if 'zerocopy' is true and in copy mode
+ * otherwise, with need_wakeup.  Every later socket of the registration
+ * inherits its flags.  Copy mode asks for multi-buffer packets
+ * (XDP_USE_SG), which cost nothing for a packet that fits in one frame, so
+ * that jumbo frames can cross any copy-mode port; a kernel older than 6.6
+ * refuses the flag with EINVAL, and the registration then does without.
+ * Zero-copy mode does without: the zero-copy drivers afzc is tested on
+ * take no multi-buffer packets.  Returns 0 or a positive errno value. */
+static int
+afzc_umem_bind_first(struct afzc_umem_reg *reg, int fd, int ifindex,
+                     uint32_t queue, bool zerocopy)
+{
+    uint16_t flags = (zerocopy ? XDP_ZEROCOPY : XDP_COPY)
+                     | XDP_USE_NEED_WAKEUP;
+    int error = EINVAL;
+
+    if (!zerocopy) {
+        error = afzc_ring_bind(fd, ifindex, queue, flags | XDP_USE_SG, -1);
+    }
+    reg->sg = !error;
+    if (error == EINVAL) {
+        error = afzc_ring_bind(fd, ifindex, queue, flags, -1);
+    }
+    return error;
+}
+
 /* Binds AF_XDP socket 'fd', whose fill, completion, rx and tx rings are set
  * up, to queue 'queue' of the device with 'ifindex', in zero-copy mode if
  * 'zerocopy' is true and in copy mode otherwise.  The socket shares the
@@ -343,9 +371,8 @@ afzc_umem_bind(struct afzc_umem *umem, int fd, int ifindex, uint32_t queue,
                 registered = !error;
             }
             if (registered) {
-                error = afzc_ring_bind(fd, ifindex, queue,
-                                       ((zerocopy ? XDP_ZEROCOPY : XDP_COPY)
-                                        | XDP_USE_NEED_WAKEUP), -1);
+                error = afzc_umem_bind_first(reg, fd, ifindex, queue,
+                                             zerocopy);
             }
         }
         if (!error) {
@@ -356,8 +383,9 @@ afzc_umem_bind(struct afzc_umem *umem, int fd, int ifindex, uint32_t queue,
             reg->fds[reg->n_fds++] = fd;
             if (registered) {
                 VLOG_INFO("registered the shared UMEM in %s mode on the "
-                          "socket of ifindex %d queue %"PRIu32,
-                          zerocopy ? "zero-copy" : "copy", ifindex, queue);
+                          "socket of ifindex %d queue %"PRIu32"%s",
+                          zerocopy ? "zero-copy" : "copy", ifindex, queue,
+                          reg->sg ? ", with multi-buffer packets" : "");
             }
         }
         ovs_mutex_unlock(&afzc_umem_mutex);
@@ -399,6 +427,20 @@ afzc_umem_n_sockets(const struct afzc_umem *umem, bool zerocopy)
     n = umem->regs[zerocopy].n_fds;
     ovs_mutex_unlock(&afzc_umem_mutex);
     return n;
+}
+
+/* Returns true if the sockets bound to 'umem' in zero-copy mode, if
+ * 'zerocopy' is true, or else in copy mode, take and give multi-buffer
+ * packets.  Meaningful once a socket of that mode is bound. */
+bool
+afzc_umem_sg(const struct afzc_umem *umem, bool zerocopy)
+{
+    bool sg;
+
+    ovs_mutex_lock(&afzc_umem_mutex);
+    sg = umem->regs[zerocopy].sg;
+    ovs_mutex_unlock(&afzc_umem_mutex);
+    return sg;
 }
 
 /* Returns the number of frames in 'umem'. */

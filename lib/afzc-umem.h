@@ -139,6 +139,7 @@ int afzc_umem_bind(struct afzc_umem *, int fd, int ifindex, uint32_t queue,
                    bool zerocopy);
 void afzc_umem_unbind(struct afzc_umem *, int fd);
 size_t afzc_umem_n_sockets(const struct afzc_umem *, bool zerocopy);
+bool afzc_umem_sg(const struct afzc_umem *, bool zerocopy);
 uint32_t afzc_umem_n_frames(const struct afzc_umem *);
 
 

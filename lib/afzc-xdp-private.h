@@ -56,6 +56,7 @@ struct afzc_xdp {
     uint32_t flags;             /* XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE. */
     uint32_t prog_id;
     struct bpf_object *hook;    /* options:xdp-hook, or NULL. */
+    bool frags;                 /* Takes multi-buffer frames (jumbo). */
 
     /* Offloaded flows.  The caller serializes access. */
     struct hmap flows;

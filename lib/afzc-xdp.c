@@ -46,17 +46,32 @@ static struct ovs_list afzc_xdps OVS_GUARDED_BY(afzc_xdps_mutex)
  * while there is one; otherwise -1. */
 static int afzc_emc_fd OVS_GUARDED_BY(afzc_xdps_mutex) = -1;
 
+/* Marks 'prog', not loaded yet, as one that takes multi-buffer frames
+ * (BPF_F_XDP_HAS_FRAGS). */
+static void
+afzc_xdp_set_frags(struct bpf_program *prog)
+{
+    bpf_program__set_flags(prog, bpf_program__flags(prog)
+                                 | BPF_F_XDP_HAS_FRAGS);
+}
+
 /* Opens and loads a new instance of the program and its maps, with the
- * process's exact-match cache.  Returns the skeleton, or NULL with errno
- * set. */
+ * process's exact-match cache; one that takes multi-buffer frames if
+ * 'frags' is true.  Returns the skeleton, or NULL with errno set. */
 static struct afzc_xdp_skel *
-afzc_xdp_load(void)
+afzc_xdp_load(bool frags)
 {
     struct afzc_xdp_skel *skel = afzc_xdp_skel__open();
     int error = 0;
 
     if (!skel) {
         return NULL;
+    }
+    if (frags) {
+        /* Every program of a tail call's program array must agree. */
+        afzc_xdp_set_frags(skel->progs.afzc_xdp_prog);
+        afzc_xdp_set_frags(skel->progs.afzc_xdp_cont);
+        skel->rodata->afzc_frags = 1;
     }
     skel->bss->afzc_flow_gen = afzc_xdp_flow_new_gen();
     ovs_mutex_lock(&afzc_xdps_mutex);
@@ -190,12 +205,12 @@ afzc_xdp_query(int ifindex, uint32_t *prog_id, bool *ours)
 
 /* Loads a fresh instance of our XDP program and attaches it to 'devname'
  * (with 'ifindex') in native (driver) mode if 'native', otherwise in generic
- * mode.  A program of ours that is already there (left by an ovs-vswitchd
+ * mode; one that takes multi-buffer frames if 'frags'.  A program of ours that is already there (left by an ovs-vswitchd
  * that was killed) is replaced; anyone else's program is left alone and
  * makes this fail with EBUSY.  Returns 0 or a positive errno value, with a
  * message in '*errp'. */
 int
-afzc_xdp_attach(const char *devname, int ifindex, bool native,
+afzc_xdp_attach(const char *devname, int ifindex, bool native, bool frags,
                 struct afzc_xdp **xdpp, char **errp)
 {
     uint32_t mode = native ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE;
@@ -229,7 +244,8 @@ afzc_xdp_attach(const char *devname, int ifindex, bool native,
     afzc_xdp_flow_init(xdp);
     xdp->ifindex = ifindex;
     xdp->flags = mode;
-    xdp->skel = afzc_xdp_load();
+    xdp->frags = frags;
+    xdp->skel = afzc_xdp_load(frags);
     if (!xdp->skel) {
         error = errno ? errno : EINVAL;
         *errp = xasprintf("cannot load the afzc XDP program (%s)",
@@ -410,6 +426,9 @@ afzc_xdp_set_hook(struct afzc_xdp *xdp, const char *file, char **errp)
     obj = afzc_xdp_open_hook(file, &prog, errp);
     if (!obj) {
         return EINVAL;
+    }
+    if (xdp->frags) {
+        afzc_xdp_set_frags(prog);
     }
     bpf_object__for_each_map (map, obj) {
         if (!strcmp(bpf_map__name(map), "afzc_hook_progs")) {

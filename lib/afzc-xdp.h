@@ -35,7 +35,7 @@ struct afzc_xdp;
 
 void afzc_xdp_init(void);
 int afzc_xdp_attach(const char *devname, int ifindex, bool native,
-                    struct afzc_xdp **, char **errp);
+                    bool frags, struct afzc_xdp **, char **errp);
 void afzc_xdp_detach(struct afzc_xdp *);
 int afzc_xdp_check_hook(const char *file, char **errp);
 int afzc_xdp_set_hook(struct afzc_xdp *, const char *file, char **errp);

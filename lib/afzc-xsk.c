@@ -54,6 +54,10 @@ VLOG_DEFINE_THIS_MODULE(afzc_xsk);
  * are put for transmission: after the XDP headroom, like received ones. */
 #define AFZC_TX_OFFSET XDP_PACKET_HEADROOM
 
+/* Headroom of the buffer a multi-buffer packet is copied into on receipt,
+ * for the headers that actions push (a VLAN tag, a tunnel header). */
+#define AFZC_XSK_COPY_HEADROOM 128
+
 /* An AF_XDP socket for one port queue, in three parts on cache lines of
  * their own: what is set when it is opened, the rx half and the tx half,
  * which different threads write.
@@ -74,6 +78,7 @@ struct afzc_xsk {
         int ifindex;
         uint32_t queue;
         bool zerocopy;              /* Bound in zero-copy mode. */
+        bool sg;                    /* Takes multi-buffer packets. */
         bool use_need_wakeup;
         uint16_t owner_id;          /* Marks the frames the kernel holds. */
     );
@@ -100,6 +105,8 @@ struct afzc_xsk {
         atomic_uint64_t fill_empty;
         atomic_uint64_t fill_starved;
         atomic_uint64_t rx_bad_descs;
+        atomic_uint64_t rx_multi_buffer;
+        atomic_uint64_t rx_oversized;
         struct afzc_stash rx_stash;
     );
 
@@ -119,6 +126,7 @@ struct afzc_xsk {
         atomic_uint64_t tx_dropped;
         atomic_uint64_t tx_kicks;
         atomic_uint64_t comp_bad_descs;
+        atomic_uint64_t tx_multi_buffer;
         struct afzc_stash tx_stash;
     );
 };
@@ -351,6 +359,7 @@ afzc_xsk_open(struct afzc_umem *umem, int ifindex, uint32_t queue,
         goto error;
     }
     xsk->zerocopy = zerocopy;
+    xsk->sg = afzc_umem_sg(umem, zerocopy);
 
     while (afzc_xsk_refill(xsk)) {
         continue;
@@ -607,13 +616,65 @@ afzc_xsk_maintain(struct afzc_xsk *xsk)
     }
 }
 
+/* Receives into 'batch' the packet that the 'n' descriptors of the rx ring
+ * of 'xsk' from 'idx' on hold, a multi-buffer packet, by copying it into a
+ * buffer of its own, and gives its frames back to the rx stash.  Adds the
+ * frames taken to '*taken' and the packet's length to '*bytes'.  A packet
+ * longer than AFZC_XSK_MAX_PACKET is dropped and counted, and so is one
+ * with a descriptor that names no frame of 'xsk' (afzc_xsk_bad_desc()). */
+static void
+afzc_xsk_recv_multi(struct afzc_xsk *xsk, uint32_t idx, uint32_t n,
+                    struct dp_packet_batch *batch, uint32_t *taken,
+                    uint64_t *bytes)
+{
+    uint64_t addrs[NETDEV_MAX_BURST];
+    uint32_t n_own = 0, len = 0;
+
+    for (uint32_t i = 0; i < n; i++) {
+        const struct xdp_desc *desc = afzc_ring_rx_desc(&xsk->rx, idx + i);
+
+        if (OVS_UNLIKELY(!afzc_umem_check_owner(xsk->umem, desc->addr,
+                                                desc->len, xsk->owner_id))) {
+            afzc_xsk_bad_desc(xsk, &xsk->rx_bad_descs, "rx", desc->addr,
+                              desc->len);
+            continue;
+        }
+        afzc_umem_set_owner(xsk->umem, desc->addr, 0);
+        addrs[n_own++] = desc->addr;
+        len += desc->len;
+    }
+
+    if (n_own < n) {
+        /* Dropped: part of it is not ours to read. */
+    } else if (len > AFZC_XSK_MAX_PACKET) {
+        afzc_xsk_count(&xsk->rx_oversized, 1);
+    } else {
+        struct dp_packet *packet = dp_packet_new_with_headroom(
+            len, AFZC_XSK_COPY_HEADROOM);
+
+        for (uint32_t i = 0; i < n; i++) {
+            const struct xdp_desc *desc = afzc_ring_rx_desc(&xsk->rx,
+                                                            idx + i);
+
+            dp_packet_put(packet, afzc_umem_data(xsk->umem, desc->addr),
+                          desc->len);
+        }
+        batch->packets[batch->count++] = packet;
+        afzc_xsk_count(&xsk->rx_multi_buffer, 1);
+        *bytes += len;
+    }
+    afzc_stash_give(xsk->umem, &xsk->rx_stash, addrs, n_own);
+    *taken += n_own;
+}
+
 /* Receives up to a batch of packets from 'xsk' into 'batch'.  The packets
  * are the UMEM frames themselves.  Returns 0 or EAGAIN if there was
  * nothing to receive. */
 int
 afzc_xsk_recv(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
 {
-    uint32_t idx, n, k = 0;
+    uint32_t count = batch->count;
+    uint32_t idx, n, taken = 0;
     uint64_t bytes = 0;
 
     /* The batch comes empty from dpif-netdev; never take more than it has
@@ -638,6 +699,25 @@ afzc_xsk_recv(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
     for (uint32_t i = 0; i < n; i++) {
         const struct xdp_desc *desc = afzc_ring_rx_desc(&xsk->rx, idx + i);
 
+        if (OVS_UNLIKELY(desc->options & XDP_PKT_CONTD)) {
+            uint32_t last = i;
+
+            while (last < n
+                   && afzc_ring_rx_desc(&xsk->rx, idx + last)->options
+                      & XDP_PKT_CONTD) {
+                last++;
+            }
+            if (last == n) {
+                /* The packet's last descriptor is beyond this batch: leave
+                 * the packet for the next one. */
+                n = i;
+                break;
+            }
+            afzc_xsk_recv_multi(xsk, idx + i, last - i + 1, batch, &taken,
+                                &bytes);
+            i = last;
+            continue;
+        }
         if (OVS_UNLIKELY(!afzc_umem_check_owner(xsk->umem, desc->addr,
                                                 desc->len, xsk->owner_id))) {
             afzc_xsk_bad_desc(xsk, &xsk->rx_bad_descs, "rx", desc->addr,
@@ -649,13 +729,14 @@ afzc_xsk_recv(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
                                                           desc->addr,
                                                           desc->len);
         bytes += desc->len;
-        k++;
+        taken++;
     }
     afzc_ring_cons_release(&xsk->rx, n);
-    afzc_xsk_count(&xsk->rx_taken, k);
-    afzc_xsk_count(&xsk->rx_packets, k);
+    afzc_xsk_count(&xsk->rx_taken, taken);
+    afzc_xsk_count(&xsk->rx_packets, batch->count - count);
     afzc_xsk_count(&xsk->rx_bytes, bytes);
-    if (OVS_UNLIKELY(!k)) {
+    if (OVS_UNLIKELY(batch->count == count)) {
+        afzc_xsk_refill(xsk);
         return EAGAIN;
     }
 
@@ -687,9 +768,11 @@ afzc_xsk_prefetch(const void *data, uint32_t size)
 
 /* What one afzc_xsk_send() call did, added to the counters at its end. */
 struct afzc_xsk_tx_tally {
+    uint64_t packets;
     uint64_t bytes;
     uint64_t zerocopy;
     uint64_t copied;
+    uint64_t multi_buffer;
     uint64_t dropped;
     int error;                  /* The first drop's errno, or 0. */
 };
@@ -702,6 +785,70 @@ afzc_xsk_tally_drop(struct afzc_xsk_tx_tally *t, int error)
     if (!t->error) {
         t->error = error;
     }
+}
+
+/* Returns how many tx descriptors of 'xsk' 'packet' takes: more than one
+ * for a packet that no frame holds, on a socket that sends multi-buffer
+ * packets. */
+static inline uint32_t
+afzc_xsk_n_descs(const struct afzc_xsk *xsk, const struct dp_packet *packet)
+{
+    uint32_t size = dp_packet_size(packet);
+
+    return (OVS_LIKELY(size <= AFZC_XSK_FRAME_ROOM) || !xsk->sg
+            ? 1 : DIV_ROUND_UP(size, AFZC_XSK_FRAME_ROOM));
+}
+
+/* Writes the 'room' or fewer tx descriptors of 'xsk' from 'idx' on for
+ * 'packet', which no frame holds, as a multi-buffer packet copied into
+ * frames of the tx stash, and takes ownership of the packet.  Returns the
+ * number of descriptors written, or 0 if the packet was dropped (and
+ * counted so in 't'). */
+static uint32_t
+afzc_xsk_post_multi(struct afzc_xsk *xsk, struct dp_packet *packet,
+                    uint32_t idx, uint32_t room, struct afzc_xsk_tx_tally *t)
+{
+    uint64_t addrs[DIV_ROUND_UP(AFZC_XSK_MAX_PACKET, AFZC_XSK_FRAME_ROOM)];
+    const char *data = dp_packet_data(packet);
+    uint32_t size = dp_packet_size(packet);
+    uint32_t n = DIV_ROUND_UP(size, AFZC_XSK_FRAME_ROOM);
+    uint32_t got;
+
+    if (!xsk->sg || size > AFZC_XSK_MAX_PACKET) {
+        afzc_xsk_tally_drop(t, EMSGSIZE);
+        dp_packet_delete(packet);
+        return 0;
+    }
+    if (n > room) {
+        afzc_xsk_tally_drop(t, EAGAIN);
+        dp_packet_delete(packet);
+        return 0;
+    }
+    got = afzc_stash_take(xsk->umem, &xsk->tx_stash, addrs, n);
+    if (got < n) {
+        afzc_stash_give(xsk->umem, &xsk->tx_stash, addrs, got);
+        afzc_xsk_tally_drop(t, ENOBUFS);
+        dp_packet_delete(packet);
+        return 0;
+    }
+
+    for (uint32_t i = 0, ofs = 0; i < n; i++, ofs += AFZC_XSK_FRAME_ROOM) {
+        struct xdp_desc *desc = afzc_ring_tx_desc(&xsk->tx, idx + i);
+        uint32_t len = MIN(AFZC_XSK_FRAME_ROOM, size - ofs);
+        uint64_t addr = addrs[i] + AFZC_TX_OFFSET;
+
+        memcpy(afzc_umem_data(xsk->umem, addr), data + ofs, len);
+        afzc_umem_set_owner(xsk->umem, addr, xsk->owner_id | AFZC_OWNER_TX);
+        desc->addr = addr;
+        desc->len = len;
+        desc->options = i + 1 < n ? XDP_PKT_CONTD : 0;
+    }
+    dp_packet_delete(packet);
+    t->packets++;
+    t->copied++;
+    t->multi_buffer++;
+    t->bytes += size;
+    return n;
 }
 
 /* Writes tx descriptor 'desc' of 'xsk' for 'packet' and takes ownership of
@@ -758,6 +905,7 @@ afzc_xsk_post(struct afzc_xsk *xsk, struct dp_packet *packet,
     desc->addr = addr;
     desc->len = size;
     desc->options = 0;
+    t->packets++;
     t->bytes += size;
     return true;
 }
@@ -769,13 +917,15 @@ afzc_xsk_send__(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
 {
     struct afzc_xsk_tx_tally t = { .error = 0 };
     struct dp_packet *packet;
-    uint32_t n_room, idx = 0, n = 0;
+    uint32_t need = 0, n_room, idx = 0, n = 0;
 
     dp_packet_batch_apply_cutlen(batch);
     afzc_xsk_reap(xsk);
 
-    n_room = afzc_ring_prod_free(&xsk->tx, dp_packet_batch_size(batch));
-    n_room = MIN(n_room, dp_packet_batch_size(batch));
+    DP_PACKET_BATCH_FOR_EACH (i, packet, batch) {
+        need += afzc_xsk_n_descs(xsk, packet);
+    }
+    n_room = MIN(afzc_ring_prod_free(&xsk->tx, need), need);
     if (n_room) {
         afzc_ring_prod_reserve(&xsk->tx, n_room, &idx);
     }
@@ -784,6 +934,12 @@ afzc_xsk_send__(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
         if (n >= n_room) {
             afzc_xsk_tally_drop(&t, EAGAIN);
             dp_packet_delete(packet);
+        } else if (OVS_UNLIKELY(dp_packet_size(packet) > AFZC_XSK_FRAME_ROOM)
+                   && (packet->source != DPBUF_AFXDP
+                       || !afzc_umem_contains(xsk->umem,
+                                              dp_packet_data(packet),
+                                              dp_packet_size(packet)))) {
+            n += afzc_xsk_post_multi(xsk, packet, idx + n, n_room - n, &t);
         } else if (afzc_xsk_post(xsk, packet,
                                  afzc_ring_tx_desc(&xsk->tx, idx + n), &t)) {
             n++;
@@ -798,11 +954,12 @@ afzc_xsk_send__(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
     if (n) {
         afzc_ring_prod_submit(&xsk->tx, n);
         afzc_xsk_count(&xsk->tx_posted, n);
-        afzc_xsk_count(&xsk->tx_packets, n);
+        afzc_xsk_count(&xsk->tx_packets, t.packets);
     }
     afzc_xsk_count(&xsk->tx_bytes, t.bytes);
     afzc_xsk_count(&xsk->tx_zerocopy, t.zerocopy);
     afzc_xsk_count(&xsk->tx_copied, t.copied);
+    afzc_xsk_count(&xsk->tx_multi_buffer, t.multi_buffer);
     afzc_xsk_count(&xsk->tx_dropped, t.dropped);
     if (n || afzc_xsk_tx_pending(xsk)) {
         if (!xsk->use_need_wakeup || afzc_ring_needs_wakeup(&xsk->tx)) {
@@ -889,6 +1046,9 @@ afzc_xsk_get_stats(const struct afzc_xsk *xsk, struct afzc_xsk_stats *stats)
     stats->rx_wakeups = afzc_xsk_read(&xsk->rx_wakeups);
     stats->fill_empty = afzc_xsk_read(&xsk->fill_empty);
     stats->fill_starved = afzc_xsk_read(&xsk->fill_starved);
+    stats->rx_multi_buffer = afzc_xsk_read(&xsk->rx_multi_buffer);
+    stats->rx_oversized = afzc_xsk_read(&xsk->rx_oversized);
+    stats->tx_multi_buffer = afzc_xsk_read(&xsk->tx_multi_buffer);
     stats->bad_descs = (afzc_xsk_read(&xsk->rx_bad_descs)
                         + afzc_xsk_read(&xsk->comp_bad_descs));
     stats->tx_packets = afzc_xsk_read(&xsk->tx_packets);

@@ -30,6 +30,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <linux/bpf.h>
 
 #include "afzc-umem.h"
 
@@ -39,6 +40,18 @@ struct ds;
 
 /* Ring sizes (entries) of every port queue. */
 #define AFZC_RING_SIZE 2048
+
+/* The most packet bytes one frame holds: what follows the kernel's XDP
+ * headroom. */
+#define AFZC_XSK_FRAME_ROOM (AFZC_FRAME_SIZE - XDP_PACKET_HEADROOM)
+
+/* The largest MTU of a jumbo port, whose packets span up to three frames
+ * as multi-buffer packets (copy mode only), and the largest packet such a
+ * port takes: the MTU with an Ethernet header and two VLAN tags.  A longer
+ * packet (a TSO super-packet that generic XDP hands over whole) is dropped
+ * and counted as rx_oversized. */
+#define AFZC_XSK_JUMBO_MTU 9216
+#define AFZC_XSK_MAX_PACKET (AFZC_XSK_JUMBO_MTU + 14 + 2 * 4)
 
 /* Counters of one port queue, as afzc_xsk_get_stats() copies them out.
  * (The socket keeps them as relaxed atomics, each written only by the
@@ -57,6 +70,11 @@ struct afzc_xsk_stats {
                                  * because the UMEM had no free frame. */
     uint64_t fill_starved;      /* Times the fill target could not grow
                                  * because the fill budget was used up. */
+    uint64_t rx_multi_buffer;   /* Packets received in more than one frame,
+                                 * copied into one buffer. */
+    uint64_t rx_oversized;      /* Multi-buffer packets dropped for being
+                                 * longer than AFZC_XSK_MAX_PACKET. */
+    uint64_t tx_multi_buffer;   /* Packets sent in more than one frame. */
     uint64_t bad_descs;         /* Rx or completion descriptors ignored:
                                  * they named a frame outside the UMEM or
                                  * one the socket had not given the kernel

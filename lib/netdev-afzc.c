@@ -46,10 +46,11 @@
 
 VLOG_DEFINE_THIS_MODULE(netdev_afzc);
 
-/* Largest frame a UMEM frame holds after the kernel's XDP headroom, and the
- * largest MTU that leaves room for an Ethernet header and one VLAN tag. */
-#define AFZC_MAX_FRAME_LEN (AFZC_FRAME_SIZE - XDP_PACKET_HEADROOM)
-#define AFZC_MAX_MTU (AFZC_MAX_FRAME_LEN - ETH_HEADER_LEN - VLAN_HEADER_LEN)
+/* The largest MTU whose packets one UMEM frame holds, with room for an
+ * Ethernet header and one VLAN tag.  A port with a larger MTU, up to
+ * AFZC_XSK_JUMBO_MTU, is a jumbo port: its packets may span frames, as
+ * multi-buffer packets, which only copy mode carries. */
+#define AFZC_MAX_MTU (AFZC_XSK_FRAME_ROOM - ETH_HEADER_LEN - VLAN_HEADER_LEN)
 
 /* How often the main thread reaps an afzc-nonpmd port's transmit
  * completions while some are outstanding, in milliseconds. */
@@ -85,6 +86,7 @@ struct netdev_afzc {
                                      * modes best-effort tries go through. */
     struct afzc_stats *stats;       /* Counters of our own. */
     bool flow_api;                  /* Flow offload was on at setup. */
+    bool jumbo;                     /* Set up for multi-buffer packets. */
     bool configured;                /* Sockets and program are set up. */
     bool vanished;                  /* The device is gone: reconfigure. */
     int ifindex;
@@ -248,6 +250,31 @@ netdev_afzc_destruct(struct netdev *netdev)
     netdev_linux_class.destruct(netdev);
 }
 
+/* Checks that afzc can carry MTU 'mtu' of device 'name' in XDP mode
+ * 'mode': up to AFZC_MAX_MTU in any mode, up to AFZC_XSK_JUMBO_MTU as a
+ * jumbo port in a copy mode.  Returns 0, or EINVAL with a message in
+ * '*errp'. */
+static int
+netdev_afzc_check_mtu(const char *name, int mtu, enum afzc_xdp_mode mode,
+                      char **errp)
+{
+    if (mtu > AFZC_XSK_JUMBO_MTU) {
+        *errp = xasprintf("%s: MTU %d is too large for afzc, which takes "
+                          "an MTU of at most %d", name, mtu,
+                          AFZC_XSK_JUMBO_MTU);
+        return EINVAL;
+    }
+    if (mtu > AFZC_MAX_MTU && mode == AFZC_MODE_NATIVE_ZC) {
+        *errp = xasprintf("%s: MTU %d needs packets of more than one "
+                          "%d-byte UMEM frame, which afzc carries in copy "
+                          "mode only; xdp-mode=native-with-zerocopy takes "
+                          "an MTU of at most %d", name, mtu,
+                          AFZC_FRAME_SIZE, AFZC_MAX_MTU);
+        return EINVAL;
+    }
+    return 0;
+}
+
 /* Checks device 'name', behind afzc port 'dev', against options 'o':
  * enough queues, and, for a port that is not running yet, that the device
  * exists, has no XDP program of someone else's and an MTU a frame holds.
@@ -261,6 +288,7 @@ netdev_afzc_check_device(struct netdev_afzc *dev, const char *name,
      * datapath. */
     int n_dev_rxq = afzc_dev_n_rx_queues(name);
     bool configured;
+    int error, mtu;
 
     if (n_dev_rxq && o->n_rxq > n_dev_rxq) {
         *errp = xasprintf("%s: options:n_rxq=%d exceeds the %d rx "
@@ -283,7 +311,6 @@ netdev_afzc_check_device(struct netdev_afzc *dev, const char *name,
     ovs_mutex_unlock(&dev->lx.mutex);
     if (!configured) {
         int ifindex = if_nametoindex(name);
-        int mtu = 0;
         uint32_t prog_id;
         bool ours;
 
@@ -297,12 +324,12 @@ netdev_afzc_check_device(struct netdev_afzc *dev, const char *name,
                               "first", name, prog_id);
             return EBUSY;
         }
-        if (!netdev_linux_class.get_mtu(&dev->lx.up, &mtu)
-            && mtu > AFZC_MAX_MTU) {
-            *errp = xasprintf("%s: MTU %d is too large for afzc: a %d-byte "
-                              "UMEM frame holds an MTU of at most %d",
-                              name, mtu, AFZC_FRAME_SIZE, AFZC_MAX_MTU);
-            return EINVAL;
+    }
+    /* For a running port too, which may be asked for zero-copy. */
+    if (!netdev_linux_class.get_mtu(&dev->lx.up, &mtu)) {
+        error = netdev_afzc_check_mtu(name, mtu, o->mode, errp);
+        if (error) {
+            return error;
         }
     }
     return 0;
@@ -448,7 +475,13 @@ netdev_afzc_setup(struct netdev_afzc *dev, enum afzc_xdp_mode mode,
     if (error) {
         return error;
     }
-    error = afzc_xdp_attach(name, dev->ifindex, native, &dev->xdp, errp);
+    if (dev->jumbo && zerocopy) {
+        *errp = xasprintf("%s: a jumbo MTU (above %d) cannot run in "
+                          "zero-copy mode", name, AFZC_MAX_MTU);
+        return EINVAL;
+    }
+    error = afzc_xdp_attach(name, dev->ifindex, native, dev->jumbo,
+                            &dev->xdp, errp);
     if (error) {
         return error;
     }
@@ -494,6 +527,12 @@ netdev_afzc_setup(struct netdev_afzc *dev, enum afzc_xdp_mode mode,
             free(msg);
             return error;
         }
+    }
+    if (dev->jumbo && n_rxq && !afzc_umem_sg(dev->umem, zerocopy)) {
+        *errp = xasprintf("%s: a jumbo MTU (above %d) needs AF_XDP "
+                          "multi-buffer sockets (Linux 6.6 or later)", name,
+                          AFZC_MAX_MTU);
+        return EOPNOTSUPP;
     }
     return 0;
 }
@@ -558,11 +597,12 @@ netdev_afzc_setup_best_effort(struct netdev_afzc *dev, const char *driver,
      * the output veth, while generic mode's redirect hands the kernel's own
      * packet, offloads and all, to the output.  Elsewhere, the first mode
      * that works, fastest first, but not zero-copy where the kernel says
-     * the driver lacks it. */
+     * the driver lacks it, nor on a jumbo port. */
     if (!strcmp(driver, "veth")) {
         i = (dev->csum_fixup && !netdev_is_flow_api_enabled()
              ? 1 : ARRAY_SIZE(modes) - 1);
-    } else if (afzc_dev_query_zerocopy(dev->ifindex) == EOPNOTSUPP) {
+    } else if (dev->jumbo
+               || afzc_dev_query_zerocopy(dev->ifindex) == EOPNOTSUPP) {
         i = 1;
     }
     for (;; i++) {
@@ -591,9 +631,17 @@ netdev_afzc_reconfigure(struct netdev *netdev)
     char driver[32];
     char *msg = NULL;
     int error = 0;
+    bool jumbo;
+    int mtu;
+
+    /* netdev_linux takes the mutex itself. */
+    if (netdev_linux_class.get_mtu(netdev, &mtu)) {
+        mtu = 0;
+    }
+    jumbo = mtu > AFZC_MAX_MTU;
 
     ovs_mutex_lock(&dev->lx.mutex);
-    if (dev->configured && !dev->vanished
+    if (dev->configured && !dev->vanished && dev->jumbo == jumbo
         && dev->n_rxq == dev->requested_n_rxq
         && dev->start_qid == dev->requested_start_qid
         && dev->busy_poll == dev->requested_busy_poll
@@ -613,6 +661,12 @@ netdev_afzc_reconfigure(struct netdev *netdev)
         error = ENODEV;
         goto out_quiet;
     }
+
+    error = netdev_afzc_check_mtu(name, mtu, dev->requested_mode, &msg);
+    if (error) {
+        goto out;
+    }
+    dev->jumbo = jumbo;
 
     afzc_dev_driver(name, driver, sizeof driver);
     afzc_decide_csum_fixup(dev, driver);
@@ -684,6 +738,7 @@ netdev_afzc_get_status(const struct netdev *netdev, struct smap *smap)
                              ? dev->busy_poll : 0));
         }
         smap_add(smap, "rx_csum_fixup", dev->csum_fixup_status);
+        smap_add(smap, "multi_buffer", dev->jumbo ? "true" : "false");
     }
     ovs_mutex_unlock(&dev->lx.mutex);
     return 0;
@@ -697,19 +752,36 @@ netdev_afzc_get_numa_id(const struct netdev *netdev)
     return afzc_dev_numa_id(netdev_get_name(netdev));
 }
 
-/* netdev class: refuses an MTU that a UMEM frame cannot hold, then lets
- * Linux set it. */
+/* netdev class: refuses an MTU that afzc cannot carry in the port's XDP
+ * mode (see netdev_afzc_check_mtu()), then lets Linux set it.  An MTU that
+ * makes the port a jumbo port, or one no more, sets the port up again. */
 static int
 netdev_afzc_set_mtu(struct netdev *netdev, int mtu)
 {
-    if (mtu > AFZC_MAX_MTU) {
+    struct netdev_afzc *dev = netdev_afzc_cast(netdev);
+    enum afzc_xdp_mode mode;
+    char *msg = NULL;
+    bool jumbo;
+    int error;
+
+    ovs_mutex_lock(&dev->lx.mutex);
+    mode = dev->requested_mode;
+    jumbo = dev->jumbo;
+    ovs_mutex_unlock(&dev->lx.mutex);
+
+    error = netdev_afzc_check_mtu(netdev_get_name(netdev), mtu, mode, &msg);
+    if (error) {
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
 
-        VLOG_WARN_RL(&rl, "%s: MTU %d is too large for afzc (at most %d)",
-                     netdev_get_name(netdev), mtu, AFZC_MAX_MTU);
-        return EINVAL;
+        VLOG_WARN_RL(&rl, "%s", msg);
+        free(msg);
+        return error;
     }
-    return netdev_linux_class.set_mtu(netdev, mtu);
+    error = netdev_linux_class.set_mtu(netdev, mtu);
+    if (!error && jumbo != (mtu > AFZC_MAX_MTU)) {
+        netdev_request_reconfigure(netdev);
+    }
+    return error;
 }
 
 /* netdev class: statistics.  Packet and byte counts are the AF_XDP
