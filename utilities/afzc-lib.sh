@@ -1,5 +1,6 @@
 # afzc-lib.sh -- shell functions shared by the afzc utilities that run a
-# private Open vSwitch (afzc-sandbox.sh, afzc-bench.sh).  Sourced, not run.
+# private Open vSwitch (afzc-sandbox.sh, afzc-ovn-sandbox.sh,
+# afzc-bench.sh).  Sourced, not run.
 #
 # The sourcing script sets $ovs (the Open vSwitch build tree) and $run (the
 # run directory, absolute) first, and defines warn().
@@ -14,6 +15,26 @@ vsctl() { "$ovs/utilities/ovs-vsctl" --db="unix:$run/db.sock" --timeout=30 "$@";
 ofctl() { "$ovs/utilities/ovs-ofctl" "$@"; }
 appctl() { "$ovs/utilities/ovs-appctl" --timeout=30 "$@"; }
 in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+# The EXIT trap of a sandbox script, which defines say(), teardown() and
+# keep_message() and sets $keep and $status: leaves the sandbox running
+# with --keep, and otherwise tears it down, then exits with the script's
+# status (failure if $status says a step failed).
+afzc_sandbox_finish() {
+    local rc=$?
+    trap - EXIT INT TERM
+    if [ "$status" != 0 ] && [ "$rc" = 0 ]; then
+        rc=1
+    fi
+    if [ "$keep" = yes ]; then
+        keep_message
+    else
+        say "tearing down..."
+        teardown
+        say "removed the daemons and namespaces; logs are in $run"
+    fi
+    exit "$rc"
+}
 
 # Prints the pid recorded in pidfile $1 if that process is alive and was
 # started with that pidfile, which rules out a recycled pid.

@@ -150,21 +150,6 @@ hv() { local d=$run/hv\$1 ns=afzc-ovn-hv\$1; shift
 EOF
 
 status=1
-finish() {
-    local rc=$?
-    trap - EXIT INT TERM
-    if [ "$status" != 0 ] && [ "$rc" = 0 ]; then
-        rc=1
-    fi
-    if [ "$keep" = yes ]; then
-        keep_message
-    else
-        say "tearing down..."
-        teardown
-        say "removed the daemons and namespaces; logs are in $run"
-    fi
-    exit "$rc"
-}
 keep_message() {
     local dir_arg=
     [ "$run" = "$top/sandbox-ovn" ] || dir_arg=" --dir=$run"
@@ -178,7 +163,7 @@ afzc: logs are in $run/*/.  To remove the sandbox:
     $top/utilities/afzc-sandbox.sh --ovn --teardown$dir_arg
 EOF
 }
-trap finish EXIT
+trap afzc_sandbox_finish EXIT
 trap 'exit 130' INT TERM
 
 # Waits up to $1 tenths of a second for the command that follows to

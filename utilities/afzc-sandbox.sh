@@ -134,21 +134,6 @@ export PATH=$ovs/utilities:$ovs/ovsdb:\$PATH
 EOF
 
 status=1
-finish() {
-    local rc=$?
-    trap - EXIT INT TERM
-    if [ "$status" != 0 ] && [ "$rc" = 0 ]; then
-        rc=1
-    fi
-    if [ "$keep" = yes ]; then
-        keep_message
-    else
-        say "tearing down..."
-        teardown
-        say "removed the daemons and namespaces; logs are in $run"
-    fi
-    exit "$rc"
-}
 keep_message() {
     local dir_arg=
     [ "$run" = "$top/sandbox" ] || dir_arg=" --dir=$run"
@@ -161,7 +146,7 @@ afzc: logs are in $run.  To remove the sandbox:
     $top/utilities/afzc-sandbox.sh --teardown$dir_arg
 EOF
 }
-trap finish EXIT
+trap afzc_sandbox_finish EXIT
 trap 'exit 130' INT TERM
 
 # --- Open vSwitch ---------------------------------------------------------
