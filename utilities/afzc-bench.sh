@@ -17,6 +17,8 @@
 #   afzc-native    same, options:xdp-mode=native
 #   afzc-generic   same, options:xdp-mode=generic (what best-effort picks
 #                  on veth with rx-csum-fixup=off)
+#   afzc-busy-poll same, options:busy-poll=64 (SO_PREFER_BUSY_POLL; not by
+#                  default)
 #   afzc-offload   afzc ports, default options, other_config:hw-offload=true:
 #                  the flow runs in the ports' XDP programs
 #   afzc-offload-native  same, options:xdp-mode=native
@@ -105,8 +107,9 @@ all_configs="afzc afzc-native afzc-generic afzc-offload afzc-offload-native \
 afxdp-native afxdp-generic system xsk bridge xdp \
 tcp-afzc tcp-afzc-txoff tcp-afzc-generic-txoff tcp-afxdp-txoff tcp-bridge"
 configs=$all_configs
-# Not run by default: zero-copy needs a driver that has it.
-all_configs="$all_configs afxdp-zc"
+# Not run by default: zero-copy needs a driver that has it, and busy
+# polling shows its effect only where a NAPI loop runs the device.
+all_configs="$all_configs afxdp-zc afzc-busy-poll"
 nics=
 sizes="64 1500"
 flows_list="1 1000"
@@ -588,6 +591,7 @@ describe() {
         afzc) echo "OVS netdev, afzc ports (default: xdp-mode=best-effort)" ;;
         afzc-native) echo "OVS netdev, afzc ports, xdp-mode=native" ;;
         afzc-generic) echo "OVS netdev, afzc ports, xdp-mode=generic" ;;
+        afzc-busy-poll) echo "OVS netdev, afzc ports, busy-poll=64" ;;
         afzc-offload) echo "afzc ports, hw-offload=true: flow runs in XDP" ;;
         afzc-offload-native) echo "same, xdp-mode=native" ;;
         afxdp-native) echo "OVS netdev, OVS afxdp ports, xdp-mode=native" ;;
@@ -722,6 +726,8 @@ for round in $(seq "$repeat"); do
                              > "$run/setup-$cfg.out" 2>&1 ;;
             afzc-generic) setup_ovs afzc options:xdp-mode=generic \
                               > "$run/setup-$cfg.out" 2>&1 ;;
+            afzc-busy-poll) setup_ovs afzc options:busy-poll=64 \
+                                > "$run/setup-$cfg.out" 2>&1 ;;
             afxdp-native) setup_ovs afxdp options:xdp-mode=native \
                               > "$run/setup-$cfg.out" 2>&1 ;;
             afxdp-generic) setup_ovs afxdp options:xdp-mode=generic \
@@ -981,16 +987,18 @@ awk -v sizes="$sizes" -v flows="$flows_list" -v repeat="$repeat" \
             for (f = 1; f <= nf; f++)
                 for (i = 1; i <= ns; i++) {
                     k = c " " fl[f] " " sz[i]
-                    for (d = 1; d <= 2; d++) {
+                    for (d = 1; d <= 3; d++) {
                         if (d == 1 && c ~ /^afxdp/) continue
                         if (d == 2 && c !~ /^afzc-offload/) continue
+                        if (d == 3 && c != "afzc-busy-poll") continue
                         if (d == 1) m = paired(k, "afxdp-native " fl[f] " " sz[i], "afxdp-generic " fl[f] " " sz[i], "afxdp-zc " fl[f] " " sz[i])
-                        else m = paired(k, "xdp " fl[f] " " sz[i], "", "")
+                        else if (d == 2) m = paired(k, "xdp " fl[f] " " sz[i], "", "")
+                        else m = paired(k, "afzc " fl[f] " " sz[i], "", "")
                         if (!m) continue
                         if (!header++) printf "\nRound by round (median of the rounds, [lowest-highest], rounds):\n"
-                        printf "  %-20s %5s flows %5s: %-7s %.2f [%.2f-%.2f] %d\n", c, fl[f], sz[i], d == 1 ? "/afxdp" : "/xdp", med, lo, hi, m
+                        printf "  %-20s %5s flows %5s: %-7s %.2f [%.2f-%.2f] %d\n", c, fl[f], sz[i], d == 1 ? "/afxdp" : d == 2 ? "/xdp" : "/afzc", med, lo, hi, m
                         if (d == 1) rmed_afxdp[k] = sprintf("%.2f", med)
-                        else rmed_xdp[k] = sprintf("%.2f", med)
+                        else if (d == 2) rmed_xdp[k] = sprintf("%.2f", med)
                     }
                 }
         }
