@@ -231,7 +231,8 @@ tests_ovstest_afzc_SOURCES = \
 	tests/afzc-test.h \
 	tests/test-afzc-ring.c \
 	tests/test-afzc-translate.c \
-	tests/test-afzc-umem.c
+	tests/test-afzc-umem.c \
+	tests/test-afzc-xdp-diff.c
 tests_ovstest_afzc_CPPFLAGS = $(AM_CPPFLAGS) -I $(OVS_SRCDIR)/tests
 tests_ovstest_afzc_LDADD = \
 	lib/libafzc.la \
