@@ -35,7 +35,10 @@
 #include "netlink.h"
 #include "odp-netlink.h"
 #include "odp-util.h"
+#include "flow.h"
 #include "openvswitch/match.h"
+#include "openvswitch/ofpbuf.h"
+#include "packets.h"
 #include "openvswitch/vlog.h"
 #include "util.h"
 
@@ -134,6 +137,90 @@ afzc_fuzz_check_key(const struct afzc_flow_key *key,
     }
 }
 
+/* Copies up to 'n' bytes of the input at '*data' (of '*size' bytes) to
+ * 'dst', zero-filling what the input lacks. */
+static void
+afzc_fuzz_take(const uint8_t **data, size_t *size, void *dst, size_t n)
+{
+    size_t k = MIN(n, *size);
+
+    memset(dst, 0, n);
+    memcpy(dst, *data, k);
+    *data += k;
+    *size -= k;
+}
+
+/* Makes a datapath key and mask in 'key' and 'mask' from the input at
+ * '*data': a flow of one of the EtherTypes the program parses (or another)
+ * with the fields the program parses, and their masks, taken from the
+ * input's bytes. */
+static void
+afzc_fuzz_make_flow(const uint8_t **data, size_t *size, struct ofpbuf *key,
+                    struct ofpbuf *mask)
+{
+    static const ovs_be16 types[] = {
+        CONSTANT_HTONS(ETH_TYPE_IP), CONSTANT_HTONS(ETH_TYPE_IPV6),
+        CONSTANT_HTONS(ETH_TYPE_ARP), CONSTANT_HTONS(0x88cc),
+    };
+    static const uint8_t protos[] = { 6, 17, 132, 1, 58, 47, 2, 0 };
+    struct odp_flow_key_parms parms;
+    struct flow flow, m;
+    uint8_t sel[4];
+
+    memset(&flow, 0, sizeof flow);
+    memset(&m, 0, sizeof m);
+    afzc_fuzz_take(data, size, sel, sizeof sel);
+    flow.in_port.odp_port = u32_to_odp(1);
+    m.in_port.odp_port = u32_to_odp(UINT32_MAX);
+    flow.packet_type = htonl(PT_ETH);
+    m.packet_type = OVS_BE32_MAX;
+    flow.dl_type = types[sel[0] % ARRAY_SIZE(types)];
+    m.dl_type = sel[0] & 0x80 ? 0 : OVS_BE16_MAX;
+    afzc_fuzz_take(data, size, &flow.dl_dst, 12);
+    afzc_fuzz_take(data, size, &m.dl_dst, 12);
+    afzc_fuzz_take(data, size, &flow.vlans[0].tci, 2);
+    afzc_fuzz_take(data, size, &m.vlans[0].tci, 2);
+    if (flow.vlans[0].tci & htons(VLAN_CFI)) {
+        flow.vlans[0].tpid = htons(sel[1] & 1 ? ETH_TYPE_VLAN_8021AD
+                                              : ETH_TYPE_VLAN_8021Q);
+    }
+    if (is_ip_any(&flow)) {
+        flow.nw_proto = protos[sel[2] % ARRAY_SIZE(protos)];
+        m.nw_proto = sel[2] & 0x80 ? 0 : 0xff;
+        flow.nw_frag = sel[3] & FLOW_NW_FRAG_MASK;
+        m.nw_frag = sel[3] >> 6;
+        afzc_fuzz_take(data, size, &flow.nw_tos, 2);
+        afzc_fuzz_take(data, size, &m.nw_tos, 2);
+        if (flow.dl_type == htons(ETH_TYPE_IP)) {
+            afzc_fuzz_take(data, size, &flow.nw_src, 8);
+            afzc_fuzz_take(data, size, &m.nw_src, 8);
+        } else {
+            afzc_fuzz_take(data, size, &flow.ipv6_src, 32);
+            afzc_fuzz_take(data, size, &m.ipv6_src, 32);
+            afzc_fuzz_take(data, size, &m.ipv6_label, sel[1] & 2 ? 4 : 0);
+        }
+        afzc_fuzz_take(data, size, &flow.tp_src, 4);
+        afzc_fuzz_take(data, size, &m.tp_src, 4);
+    }
+    if (sel[1] & 4) {
+        m.pkt_mark = UINT32_MAX;
+        flow.pkt_mark = sel[1] & 8;
+    }
+
+    struct match match;
+    struct flow_wildcards wc = { .masks = m };
+
+    match_init(&match, &flow, &wc);
+    memset(&parms, 0, sizeof parms);
+    parms.flow = &match.flow;
+    parms.mask = &match.wc.masks;
+    parms.support.max_vlan_headers = 2;
+    parms.support.recirc = true;
+    odp_flow_key_from_flow(&parms, key);
+    parms.key_buf = key;
+    odp_flow_key_from_mask(&parms, mask);
+}
+
 /* Translates one input. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -152,9 +239,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         netdev_dummy_register(DUMMY_OVERRIDE_NONE);
         ovs_assert(!netdev_open("p0", "dummy", &in));
     }
-    if (!afzc_fuzz_part(&data, &size, &key, &key_len)
-        || !afzc_fuzz_part(&data, &size, &mask, &mask_len)
-        || !afzc_fuzz_part(&data, &size, &actions, &actions_len)) {
+    struct ofpbuf kbuf, mbuf;
+
+    ofpbuf_init(&kbuf, 0);
+    ofpbuf_init(&mbuf, 0);
+    if (size && data[0] == '!') {
+        data++;
+        size--;
+        afzc_fuzz_make_flow(&data, &size, &kbuf, &mbuf);
+        key = kbuf.data;
+        key_len = kbuf.size;
+        mask = mbuf.data;
+        mask_len = mbuf.size;
+        actions = data;
+        actions_len = size;
+    } else if (!afzc_fuzz_part(&data, &size, &key, &key_len)
+               || !afzc_fuzz_part(&data, &size, &mask, &mask_len)
+               || !afzc_fuzz_part(&data, &size, &actions, &actions_len)) {
+        ofpbuf_uninit(&kbuf);
+        ofpbuf_uninit(&mbuf);
         return 0;
     }
 
@@ -189,5 +292,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(key_copy);
     free(mask_copy);
     free(actions_copy);
+    ofpbuf_uninit(&kbuf);
+    ofpbuf_uninit(&mbuf);
     return 0;
 }
