@@ -5,4 +5,5 @@ EXTRA_DIST += \
 	Documentation/howto/afzc-ovn.rst \
 	Documentation/intro/install/afzc.rst \
 	Documentation/topics/afzc.rst \
-	Documentation/topics/afzc-offload.rst
+	Documentation/topics/afzc-offload.rst \
+	Documentation/topics/afzc-testing.rst

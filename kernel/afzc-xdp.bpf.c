@@ -145,6 +145,7 @@ struct {
 
 /* In network byte order, as the frame has them. */
 #define AFZC_ETH_P_8021Q bpf_htons(0x8100)
+#define AFZC_ETH_P_8021AD bpf_htons(0x88a8)
 #define AFZC_ETH_P_IP bpf_htons(0x0800)
 #define AFZC_ETH_P_IPV6 bpf_htons(0x86dd)
 #define AFZC_VLAN_CFI bpf_htons(0x1000)
@@ -180,6 +181,57 @@ _Static_assert(1 << AFZC_EMC_BITS == AFZC_EMC_ENTRIES, "AFZC_EMC_BITS");
      OP AFZC_EMC_IPV4_WORD2(P) OP AFZC_EMC_IPV4_WORD3(P)                \
      OP AFZC_EMC_IPV4_WORD4(P))
 
+/* Returns 1 if the IP packet at 'l3', 'ip_len' bytes long by its header
+ * (IPv4 total length, or 40 plus the IPv6 payload length) of which 'hlen'
+ * are its IP header, lies within the frame that ends at 'end', as Open
+ * vSwitch's parser requires before it looks at any IP field. */
+static __always_inline int
+afzc_ip_len_ok(const unsigned char *l3, const void *end, __u32 ip_len,
+               __u32 hlen)
+{
+    return ip_len >= hlen && l3 + ip_len <= (const unsigned char *) end;
+}
+
+/* Returns 1 if the 'l4_len' bytes at 'l4' (within the frame that ends at
+ * 'end') hold the whole header that Open vSwitch's parser needs to read
+ * the ports (or ICMP type and code) of IP protocol 'proto': 20 bytes and a
+ * valid data offset for TCP, 12 for SCTP, 8 for UDP and ICMP.  Open
+ * vSwitch leaves the ports of a packet whose header is shorter zero,
+ * which the program does not mimic: such frames go to user space.  Any
+ * other protocol has no ports to read. */
+static __always_inline int
+afzc_l4_len_ok(const unsigned char *l4, const void *end, __u32 l4_len,
+               __u8 proto)
+{
+    if (proto == 6) {
+        __u32 doff;
+
+        if (l4_len < 20 || l4 + 13 > (const unsigned char *) end) {
+            return 0;
+        }
+        doff = (l4[12] >> 4) * 4;
+        return doff >= 20 && doff <= l4_len;
+    } else if (proto == 17 || proto == 1 || proto == 58) {
+        return l4_len >= 8;
+    } else if (proto == 132) {
+        return l4_len >= 12;
+    }
+    return 1;
+}
+
+/* Returns 1 if the cache may stand for the IP packet at 'l3' (see
+ * afzc_ip_len_ok(); 'hlen' bytes of header, protocol 'proto'): the cache
+ * words leave its lengths out, so an entry made for one frame would also
+ * be found for another one that differs only in lengths that make Open
+ * vSwitch parse it differently. */
+static __always_inline int
+afzc_emc_lengths_ok(const unsigned char *l3, const void *end, __u32 ip_len,
+                    __u32 hlen, __u8 proto)
+{
+    return (afzc_ip_len_ok(l3, end, ip_len, hlen)
+            && afzc_l4_len_ok(l3 + hlen, end, ip_len - hlen, proto));
+}
+
 /* Reads the cache words of the frame between 'data' and 'end' into 'w':
  * the frame's first bytes as 64-bit words, without the bytes that are no
  * part of its flow key and change from packet to packet (IP lengths, IPv4
@@ -205,6 +257,10 @@ afzc_emc_words(void *data, void *end, __u64 w[AFZC_EMC_WORDS])
     w[1] = *(__u64 *) (p + 8);
     type = *(__u16 *) (p + 12);
     if (type == AFZC_ETH_P_IP && p[14] == 0x45) {
+        if (!afzc_emc_lengths_ok(p + 14, end, bpf_ntohs(*(__u16 *) (p + 16)),
+                                 20, p[23])) {
+            return -1;
+        }
         /* Bytes 16-23: length and id (out), frag, TTL, protocol (23);
          * 24-31: checksum (out), source, destination; 32-37: destination,
          * ports or ICMP type and code (and checksum, out). */
@@ -214,6 +270,10 @@ afzc_emc_words(void *data, void *end, __u64 w[AFZC_EMC_WORDS])
         w[5] = w[6] = w[7] = 0;
     } else if (type == AFZC_ETH_P_8021Q
                && *(__u16 *) (p + 16) == AFZC_ETH_P_IP && p[18] == 0x45) {
+        if (!afzc_emc_lengths_ok(p + 18, end, bpf_ntohs(*(__u16 *) (p + 20)),
+                                 20, p[27])) {
+            return -1;
+        }
         /* Bytes 16-23: type, version to TOS, length and id (out); 24-31:
          * frag, TTL, protocol (27), checksum (out), source; 32-39: source,
          * destination, source port or ICMP type and code; 40-41:
@@ -227,7 +287,10 @@ afzc_emc_words(void *data, void *end, __u64 w[AFZC_EMC_WORDS])
         /* Bytes 16-23: flow label, payload length (out), next header
          * (20), hop limit; 24-53: addresses; 54-57: ports, or ICMPv6 type,
          * code and checksum (out). */
-        if (p + 58 > (unsigned char *) end) {
+        if (p + 58 > (unsigned char *) end
+            || !afzc_emc_lengths_ok(p + 14, end,
+                                    40 + bpf_ntohs(*(__u16 *) (p + 18)), 40,
+                                    p[20])) {
             return -1;
         }
         w[2] = *(__u64 *) (p + 16) & (AFZC_BYTES(0, 2) | AFZC_BYTES(4, 8));
@@ -241,7 +304,10 @@ afzc_emc_words(void *data, void *end, __u64 w[AFZC_EMC_WORDS])
         /* Bytes 16-23: type, version to flow label, payload length (out);
          * 24-57: next header (24), hop limit, addresses; 58-61: ports,
          * or ICMPv6 type, code and checksum (out). */
-        if (p + 64 > (unsigned char *) end) {
+        if (p + 64 > (unsigned char *) end
+            || !afzc_emc_lengths_ok(p + 18, end,
+                                    40 + bpf_ntohs(*(__u16 *) (p + 22)), 40,
+                                    p[24])) {
             return -1;
         }
         w[2] = *(__u64 *) (p + 16) & AFZC_BYTES(0, 6);
@@ -309,12 +375,27 @@ afzc_count(__u32 queue, __u32 counter)
     }
 }
 
-/* Parses the frame between 'data' and 'end' into 'k', which is zeroed.
- * Returns 0, or -1 if the frame is too short to be Ethernet. */
+/* Returns 1 if 'nh' is an IPv6 extension header that Open vSwitch's
+ * parser skips to find the L4 protocol (and, for a fragment header, the
+ * fragment bits), which the program does not do. */
+static __always_inline int
+afzc_ipv6_ext_hdr(__u8 nh)
+{
+    return nh == 0 || nh == 43 || nh == 44 || nh == 51 || nh == 60;
+}
+
+/* Parses the frame between 'data' and 'end' into 'k', which is zeroed, as
+ * Open vSwitch's flow_extract() (with the default vlan-limit of 1) would
+ * parse the same frame.  Returns 0, or -1 if the frame goes to user space
+ * unclassified: too short to be Ethernet, or parsed by Open vSwitch in a
+ * way the program does not mimic (an 802.1ad outer tag, an 802.3 length
+ * instead of an EtherType, IP lengths beyond the frame or below the
+ * header, IPv6 extension headers, L4 headers cut short, ND). */
 static __always_inline int
 afzc_parse(void *data, void *end, struct afzc_flow_key *k)
 {
     unsigned char *p = data;
+    __u32 ip_len, hlen;
     __u16 type;
 
     if (p + 14 > (unsigned char *) end) {
@@ -331,17 +412,26 @@ afzc_parse(void *data, void *end, struct afzc_flow_key *k)
         k->vlan_tci = *(__u16 *) p | AFZC_VLAN_CFI;
         type = *(__u16 *) (p + 2);
         p += 4;
+    } else if (type == AFZC_ETH_P_8021AD) {
+        return -1;
+    }
+    if (bpf_ntohs(type) < 0x600) {
+        return -1;
     }
     k->eth_type = type;
 
     if (type == AFZC_ETH_P_IP) {
-        unsigned char ihl;
         __u16 frag;
 
         if (p + 20 > (unsigned char *) end) {
+            /* Open vSwitch does not parse it either. */
             return 0;
         }
-        ihl = (p[0] & 0xf) * 4;
+        hlen = (p[0] & 0xf) * 4;
+        ip_len = bpf_ntohs(*(__u16 *) (p + 2));
+        if (hlen < 20 || !afzc_ip_len_ok(p, end, ip_len, hlen)) {
+            return -1;
+        }
         k->nw_tos = p[1];
         k->nw_ttl = p[8];
         k->nw_proto = p[9];
@@ -355,34 +445,46 @@ afzc_parse(void *data, void *end, struct afzc_flow_key *k)
                 return 0;
             }
         }
-        if (ihl < 20) {
-            return 0;
-        }
-        p += ihl;
     } else if (type == AFZC_ETH_P_IPV6) {
         if (p + 40 > (unsigned char *) end) {
             return 0;
+        }
+        hlen = 40;
+        ip_len = 40 + bpf_ntohs(*(__u16 *) (p + 4));
+        if (!afzc_ip_len_ok(p, end, ip_len, hlen)
+            || afzc_ipv6_ext_hdr(p[6])) {
+            return -1;
         }
         k->nw_tos = (p[0] << 4) | (p[1] >> 4);
         k->nw_ttl = p[7];
         k->nw_proto = p[6];
         __builtin_memcpy(k->ipv6_src, p + 8, 16);
         __builtin_memcpy(k->ipv6_dst, p + 24, 16);
-        p += 40;
     } else {
         return 0;
     }
 
+    if (!afzc_l4_len_ok(p + hlen, end, ip_len - hlen, k->nw_proto)) {
+        return -1;
+    }
+    p += hlen;
     if (k->nw_proto == 6 || k->nw_proto == 17 || k->nw_proto == 132) {
-        if (p + 4 <= (unsigned char *) end) {
-            k->tp_src = *(__u16 *) p;
-            k->tp_dst = *(__u16 *) (p + 2);
+        if (p + 4 > (unsigned char *) end) {
+            return -1;
         }
+        k->tp_src = *(__u16 *) p;
+        k->tp_dst = *(__u16 *) (p + 2);
     } else if (k->nw_proto == 1 || k->nw_proto == 58) {
-        if (p + 2 <= (unsigned char *) end) {
-            k->tp_src = (__u16) p[0] << 8;
-            k->tp_dst = (__u16) p[1] << 8;
+        if (p + 2 > (unsigned char *) end) {
+            return -1;
         }
+        /* Neighbor discovery: Open vSwitch parses its target and options
+         * too, and may refuse them. */
+        if (k->nw_proto == 58 && (p[0] == 135 || p[0] == 136)) {
+            return -1;
+        }
+        k->tp_src = (__u16) p[0] << 8;
+        k->tp_dst = (__u16) p[1] << 8;
     }
     return 0;
 }
@@ -599,7 +701,9 @@ afzc_emc_fast(void *data, void *end, __u32 gen)
     __u32 *last;
 
     if (p + 42 > (unsigned char *) end
-        || *(__u16 *) (p + 12) != AFZC_ETH_P_IP || p[14] != 0x45) {
+        || *(__u16 *) (p + 12) != AFZC_ETH_P_IP || p[14] != 0x45
+        || !afzc_emc_lengths_ok(p + 14, end, bpf_ntohs(*(__u16 *) (p + 16)),
+                                20, p[23])) {
         return NULL;
     }
     last = bpf_map_lookup_elem(&afzc_emc_last, &zero);

@@ -64,6 +64,7 @@ AFZC_SYSTEM_TESTSUITE_AT = \
 	tests/system-afzc-scale.at \
 	tests/system-afzc-csum.at \
 	tests/system-afzc-bench.at \
+	tests/system-afzc-diff.at \
 	tests/afzc-bench-check.py \
 	tests/afzc-xdp-flows.py \
 	tests/afzc-send.py \
@@ -160,7 +161,8 @@ AFZC_RUN_SYSTEM_SUITE = \
 AFZC_ISOLATE = yes
 
 # System tests: root, one at a time (they share device names).
-check-afzc: all $(AFZC_SYSTEM_TESTSUITE) tests/atconfig tests/atlocal
+check-afzc: all tests/ovstest-afzc $(AFZC_SYSTEM_TESTSUITE) tests/atconfig \
+		tests/atlocal
 	@suite='$(AFZC_SYSTEM_TESTSUITE)'; $(AFZC_RUN_SYSTEM_SUITE)
 
 # OVS's system-traffic.at over afzc ports.  Takes about 15 minutes here.
@@ -231,7 +233,8 @@ tests_ovstest_afzc_SOURCES = \
 	tests/afzc-test.h \
 	tests/test-afzc-ring.c \
 	tests/test-afzc-translate.c \
-	tests/test-afzc-umem.c
+	tests/test-afzc-umem.c \
+	tests/test-afzc-xdp-diff.c
 tests_ovstest_afzc_CPPFLAGS = $(AM_CPPFLAGS) -I $(OVS_SRCDIR)/tests
 tests_ovstest_afzc_LDADD = \
 	lib/libafzc.la \

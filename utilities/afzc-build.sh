@@ -43,12 +43,13 @@ done
 
 # Everything needed to build Open vSwitch with AF_XDP and afzc, to run the
 # test suites (autom4te, python3) and the sandbox and system tests
-# (iproute2, ping, nc, ethtool, tcpdump, ps).
+# (iproute2, ping, nc, ethtool, tcpdump, ps), and clang's libFuzzer for the
+# fuzzers (libclang-rt-dev).
 packages=(
     openvswitch-source
     autoconf automake libtool make gcc libc6-dev linux-libc-dev pkg-config
     python3
-    clang llvm bpftool
+    clang llvm bpftool libclang-rt-dev
     libbpf-dev libxdp-dev libnuma-dev libcap-ng-dev libssl-dev
     iproute2 iputils-ping netcat-openbsd ethtool tcpdump procps
 )

@@ -10,14 +10,20 @@
 # suite, in a QEMU guest with virtio-net and igb NICs; root too, and it
 # installs QEMU and fetches the guest's kernel on first use, see
 # utilities/afzc-vm.sh; AFZC_ZEROCOPY=no or --no-zerocopy skips it).
+# Between the system and OVN suites, "make check-afzc-fuzz" runs each
+# libFuzzer harness of tests/fuzz/ for AFZC_FUZZ_TIME seconds (default
+# 20); AFZC_FUZZ=no or --no-fuzz skips it.  (The differential test of the
+# XDP classifier is in the system suite.)
 # Every suite runs even when an earlier one fails; the exit status is
 # non-zero when any failed.
 #
-# Usage: utilities/afzc-test.sh [--unit|--system|--ovn|--zerocopy]
+# Usage: utilities/afzc-test.sh [--unit|--system|--fuzz|--ovn|--zerocopy]
 #                               [--with-zerocopy|--no-zerocopy] [--no-ovn]
-#                               [--no-build] [FLAG]...
+#                               [--no-fuzz] [--no-build] [FLAG]...
 #   --unit           run only the unit suite
 #   --system         run only the system suite
+#   --fuzz           run only the fuzzers' smoke run
+#   --no-fuzz        do not run the fuzzers
 #   --ovn            run only the OVN suite
 #   --no-ovn         do not run the OVN suite
 #   --zerocopy       run only the zero-copy suite
@@ -38,6 +44,8 @@ run_unit=yes
 run_system=yes
 run_ovn=${AFZC_OVN:-yes}
 run_zerocopy=${AFZC_ZEROCOPY:-yes}
+run_fuzz=${AFZC_FUZZ:-yes}
+fuzz_time=${AFZC_FUZZ_TIME:-20}
 build=yes
 flags=${TESTSUITEFLAGS:-}
 
@@ -46,11 +54,16 @@ die() { echo "afzc: error: $*" >&2; exit 1; }
 
 for arg in "$@"; do
     case $arg in
-        --unit) run_system=no run_ovn=no run_zerocopy=no ;;
-        --system) run_unit=no run_ovn=no run_zerocopy=no ;;
-        --ovn) run_unit=no run_system=no run_ovn=yes run_zerocopy=no ;;
+        --unit) run_system=no run_fuzz=no run_ovn=no run_zerocopy=no ;;
+        --system) run_unit=no run_fuzz=no run_ovn=no run_zerocopy=no ;;
+        --fuzz) run_unit=no run_system=no run_fuzz=yes run_ovn=no
+                run_zerocopy=no ;;
+        --no-fuzz) run_fuzz=no ;;
+        --ovn) run_unit=no run_system=no run_fuzz=no run_ovn=yes
+               run_zerocopy=no ;;
         --no-ovn) run_ovn=no ;;
-        --zerocopy) run_unit=no run_system=no run_ovn=no run_zerocopy=yes ;;
+        --zerocopy) run_unit=no run_system=no run_fuzz=no run_ovn=no
+                    run_zerocopy=yes ;;
         --with-zerocopy) run_zerocopy=yes ;;
         --no-zerocopy) run_zerocopy=no ;;
         --no-build) build=no ;;
@@ -60,9 +73,9 @@ for arg in "$@"; do
         *) flags="$flags $arg" ;;
     esac
 done
-if [ "$run_unit" = no ] && [ "$run_system" = no ] &&
+if [ "$run_unit" = no ] && [ "$run_system" = no ] && [ "$run_fuzz" = no ] &&
    [ "$run_ovn" = no ] && [ "$run_zerocopy" = no ]; then
-    die "--unit, --system, --ovn and --zerocopy exclude each other"
+    die "--unit, --system, --fuzz, --ovn and --zerocopy exclude each other"
 fi
 
 if [ "$build" = yes ]; then
@@ -110,6 +123,26 @@ run_suite() {
     say "  output of make: $out"
 }
 
+# Runs "make check-afzc-fuzz": each libFuzzer harness for $fuzz_time
+# seconds.  A harness that ran its time out counts as passed; a crash, a
+# leak or a sanitizer report fails the stage.
+run_fuzz() {
+    local out=$logs/check-afzc-fuzz.out rc
+    say "running the fuzzers (make check-afzc-fuzz AFZC_FUZZ_TIME=$fuzz_time)..."
+    make check-afzc-fuzz AFZC_FUZZ_TIME="$fuzz_time" 2>&1 | tee "$out"
+    rc=${PIPESTATUS[0]}
+    pass=$(grep -c 'DONE  *cov:' "$out")
+    fail=$([ "$rc" = 0 ] && echo 0 || echo 1)
+    total_pass=$((total_pass + pass))
+    total_fail=$((total_fail + fail))
+    say "fuzzers: $pass ran clean, $fail failed (make check-afzc-fuzz exited $rc)"
+    if [ "$rc" != 0 ]; then
+        failed_suites+=("fuzzers")
+        say "  crashing inputs and logs: $top/tests/fuzz/work/"
+    fi
+    say "  output of make: $out"
+}
+
 if [ "$run_unit" = yes ]; then
     run_suite check "unit suite" testsuite
 fi
@@ -121,6 +154,9 @@ if [ "$run_system" = yes ]; then
     else
         run_suite check-afzc "system suite" system-afzc-testsuite
     fi
+fi
+if [ "$run_fuzz" = yes ]; then
+    run_fuzz
 fi
 if [ "$run_ovn" = yes ]; then
     if [ "$(id -u)" != 0 ]; then
