@@ -1095,7 +1095,8 @@ afzc_test_xdp_diff_main(int argc, char *argv[])
         }
     }
     afzc_xdp_init();
-    error = afzc_xdp_attach(argv[optind], d->ifindex, false, &d->xdp, &err);
+    error = afzc_xdp_attach(argv[optind], d->ifindex, false, false, &d->xdp,
+                            &err);
     if (error) {
         ovs_fatal(error, "%s", err);
     }
