@@ -86,6 +86,9 @@
 #   --repeat=N      rounds: each round measures every configuration and
 #                   size once; the best round is reported (default: 2)
 #   --pmd-mask=MASK other_config:pmd-cpu-mask (default: 0x2)
+#   --other-config=KEY=VALUE,...
+#                   more other_config settings of the Open_vSwitch table,
+#                   such as afzc-offload-cache=65536
 #   --gen-cpu=N     CPU the generator is pinned to (default: 0)
 #   --nics=GEN:B1:B2:SINK
 #                   instead of creating veth pairs, use these four existing
@@ -133,6 +136,7 @@ seconds=5
 warmup=1
 repeat=2
 pmd_mask=0x2
+other_config=
 gen_cpu=0
 keep=no
 teardown_only=no
@@ -166,6 +170,8 @@ while [ $# -gt 0 ]; do
         --warmup=*) warmup=${arg#--warmup=} ;;
         --repeat=*) repeat=${arg#--repeat=} ;;
         --pmd-mask=*) pmd_mask=${arg#--pmd-mask=} ;;
+        --other-config=*) other_config=${arg#--other-config=}
+                          other_config=${other_config//,/ } ;;
         --gen-cpu=*) gen_cpu=${arg#--gen-cpu=} ;;
         --dir=*) run=${arg#--dir=} ;;
         --nics=*) nics=${arg#--nics=} ;;
@@ -391,6 +397,10 @@ start_ovs() {
         --detach --no-chdir || die "ovsdb-server did not start"
     vsctl --no-wait init
     vsctl --no-wait set Open_vSwitch . other_config:pmd-cpu-mask="$pmd_mask"
+    for kv in $other_config; do
+        vsctl --no-wait set Open_vSwitch . "other_config:$kv" \
+            || die "--other-config: cannot set $kv"
+    done
     start_vswitchd
 }
 
