@@ -327,8 +327,8 @@ afzc_appctl_clear_stats(struct unixctl_conn *conn, int argc,
 }
 
 /* afzc/offload-flows PORT: the UFIDs of the flows that PORT's XDP program
- * executes, one per line, sorted, as "ovs-appctl dpctl/dump-flows -m"
- * prints them. */
+ * executes, one per line, sorted: the megaflow UFIDs that dpif-netdev gives
+ * offload providers. */
 static void
 afzc_appctl_offload_flows(struct unixctl_conn *conn, int argc OVS_UNUSED,
                           const char *argv[], void *aux OVS_UNUSED)
