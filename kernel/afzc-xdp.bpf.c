@@ -50,7 +50,7 @@ struct {
 /* Offloaded flows: masked key -> actions and counters. */
 struct {
     __uint(type, BPF_MAP_TYPE_HASH);
-    __uint(max_entries, AFZC_MAX_FLOWS);
+    __uint(max_entries, AFZC_DEFAULT_FLOWS);
     __type(key, struct afzc_flow_lookup);
     __type(value, struct afzc_flow_value);
 } afzc_flows SEC(".maps");
@@ -58,7 +58,7 @@ struct {
 /* Actions of offloaded flows, by the 'id' of their afzc_flow_value. */
 struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
-    __uint(max_entries, AFZC_MAX_FLOWS);
+    __uint(max_entries, AFZC_DEFAULT_FLOWS);
     __type(key, __u32);
     __type(value, struct afzc_flow_actions);
 } afzc_actions SEC(".maps");
@@ -66,12 +66,12 @@ struct {
 /* Counters of offloaded flows, by the same 'id'. */
 struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-    __uint(max_entries, AFZC_MAX_FLOWS);
+    __uint(max_entries, AFZC_DEFAULT_FLOWS);
     __type(key, __u32);
     __type(value, struct afzc_flow_stats);
 } afzc_flow_stats SEC(".maps");
 
-/* The exact-match cache: AFZC_EMC_ENTRIES entries for each CPU, one CPU's
+/* The exact-match cache: 2**afzc_emc_bits entries for each CPU, one CPU's
  * after another, indexed by a hash of the words within its CPU's (see
  * afzc_emc_entry()).  User space sizes it for the CPUs there can be and
  * gives every port's program the same map.  A plain array rather than a
@@ -80,7 +80,7 @@ struct {
  * table as large as the cache. */
 struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
-    __uint(max_entries, AFZC_EMC_ENTRIES);
+    __uint(max_entries, 1 << AFZC_EMC_DEFAULT_BITS);
     __type(key, __u32);
     __type(value, struct afzc_emc_entry);
 } afzc_emc SEC(".maps");
@@ -151,8 +151,11 @@ struct {
 #define AFZC_VLAN_CFI bpf_htons(0x1000)
 #define AFZC_FRAG_ANY 1
 #define AFZC_FRAG_LATER 2
-#define AFZC_EMC_BITS 13            /* log2(AFZC_EMC_ENTRIES). */
-_Static_assert(1 << AFZC_EMC_BITS == AFZC_EMC_ENTRIES, "AFZC_EMC_BITS");
+
+/* log2 of the number of cache entries per CPU, set by user space before
+ * the program is loaded, the same for every port (they share the cache):
+ * a constant to the verifier. */
+const volatile __u32 afzc_emc_bits = AFZC_EMC_DEFAULT_BITS;
 
 /* The bits of a 64-bit word, loaded from memory in host order, that hold
  * its bytes FIRST to LAST - 1 (0 <= FIRST < LAST <= 8). */
@@ -328,7 +331,7 @@ afzc_emc_words(void *data, void *end, __u64 w[AFZC_EMC_WORDS])
 static __always_inline struct afzc_emc_entry *
 afzc_emc_entry(__u32 slot)
 {
-    __u32 idx = bpf_get_smp_processor_id() * AFZC_EMC_ENTRIES + slot;
+    __u32 idx = (bpf_get_smp_processor_id() << afzc_emc_bits) + slot;
 
     return bpf_map_lookup_elem(&afzc_emc, &idx);
 }
@@ -339,7 +342,7 @@ afzc_emc_hash(__u64 x)
 {
     __u32 h = (__u32) x ^ (__u32) (x >> 32);
 
-    return (h * 0x9e3779b1U) >> (32 - AFZC_EMC_BITS);
+    return (h * 0x9e3779b1U) >> (32 - afzc_emc_bits);
 }
 
 /* Returns the cache slot of words 'w'. */

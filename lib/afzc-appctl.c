@@ -18,6 +18,7 @@
 
 #include "afzc-stats.h"
 #include "afzc-umem.h"
+#include "afzc-xdp-flow.h"
 #include "afzc-xsk.h"
 #include "netdev-afzc.h"
 #include "netdev-provider.h"
@@ -325,6 +326,49 @@ afzc_appctl_clear_stats(struct unixctl_conn *conn, int argc,
     afzc_appctl_put_ports(devices, n);
 }
 
+/* afzc/offload-flows PORT: the UFIDs of the flows that PORT's XDP program
+ * executes, one per line, sorted: the megaflow UFIDs that dpif-netdev gives
+ * offload providers. */
+static void
+afzc_appctl_offload_flows(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                          const char *argv[], void *aux OVS_UNUSED)
+{
+    struct ds out = DS_EMPTY_INITIALIZER;
+    struct afzc_port_view v;
+    struct netdev **devices;
+    struct sset ufids;
+    const char **sorted;
+    size_t n;
+
+    n = afzc_appctl_get_ports(argv[1], &devices);
+    if (!n) {
+        unixctl_command_reply_error(conn, "no such afzc port");
+        afzc_appctl_put_ports(devices, n);
+        return;
+    }
+    netdev_afzc_lock_view(devices[0], &v);
+    if (v.configured && v.xdp) {
+        afzc_xdp_flow_dump_ufids(v.xdp, &out);
+    }
+    netdev_afzc_unlock(devices[0]);
+    afzc_appctl_put_ports(devices, n);
+
+    sset_init(&ufids);
+    for (char *save = NULL, *line = strtok_r(ds_cstr(&out), "\n", &save);
+         line; line = strtok_r(NULL, "\n", &save)) {
+        sset_add(&ufids, line);
+    }
+    ds_clear(&out);
+    sorted = sset_sort(&ufids);
+    for (size_t i = 0; i < sset_count(&ufids); i++) {
+        ds_put_format(&out, "%s\n", sorted[i]);
+    }
+    free(sorted);
+    sset_destroy(&ufids);
+    unixctl_command_reply(conn, ds_cstr(&out));
+    ds_destroy(&out);
+}
+
 /* Registers the afzc/... commands.  Called once, from vswitchd/, in the
  * main thread. */
 void
@@ -336,4 +380,6 @@ afzc_appctl_register(void)
                              afzc_appctl_umem_show, NULL);
     unixctl_command_register("afzc/clear-stats", "[PORT]", 0, 1,
                              afzc_appctl_clear_stats, NULL);
+    unixctl_command_register("afzc/offload-flows", "PORT", 1, 1,
+                             afzc_appctl_offload_flows, NULL);
 }

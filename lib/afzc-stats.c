@@ -249,6 +249,12 @@ static void
 afzc_stats_show_port(const struct afzc_port_view *v, struct ds *out,
                      struct json *port)
 {
+    uint64_t flows_full, masks_full;
+    unsigned int cache;
+    bool in_use;
+
+    afzc_xdp_n_full(v->xdp, &flows_full, &masks_full);
+    cache = afzc_xdp_cache_entries(&in_use);
     if (port) {
         json_object_put(port, "ifindex", json_integer_create(v->ifindex));
         json_object_put_string(port, "xdp_mode", v->xdp_mode);
@@ -260,6 +266,16 @@ afzc_stats_show_port(const struct afzc_port_view *v, struct ds *out,
                         json_integer_create(afzc_xdp_n_flows(v->xdp)));
         json_object_put(port, "offload_masks",
                         json_integer_create(afzc_xdp_n_masks(v->xdp)));
+        json_object_put(port, "offload_flows_max",
+                        json_integer_create(afzc_xdp_max_flows(v->xdp)));
+        json_object_put(port, "offload_masks_max",
+                        json_integer_create(afzc_xdp_max_masks(v->xdp)));
+        json_object_put(port, "offload_flows_full",
+                        json_integer_create(flows_full));
+        json_object_put(port, "offload_masks_full",
+                        json_integer_create(masks_full));
+        json_object_put(port, "offload_cache_entries",
+                        json_integer_create(cache));
     } else {
         ds_put_format(out, "  configured: true\n  ifindex: %d\n"
                       "  xdp_mode: %s\n  xdp_prog_id: %"PRIu32"\n"
@@ -269,6 +285,13 @@ afzc_stats_show_port(const struct afzc_port_view *v, struct ds *out,
                       v->xdp_mode, afzc_xdp_prog_id(v->xdp), v->n_rxq,
                       v->start_qid, afzc_xdp_n_flows(v->xdp),
                       afzc_xdp_n_masks(v->xdp));
+        ds_put_format(out, "  offload_flows_max: %"PRIuSIZE"\n"
+                      "  offload_masks_max: %"PRIuSIZE"\n"
+                      "  offload_flows_full: %"PRIu64"\n"
+                      "  offload_masks_full: %"PRIu64"\n"
+                      "  offload_cache_entries: %u\n",
+                      afzc_xdp_max_flows(v->xdp), afzc_xdp_max_masks(v->xdp),
+                      flows_full, masks_full, cache);
     }
 }
 

@@ -24,17 +24,19 @@
 #include "afzc-xdp-private.h"
 #include "bitmap.h"
 #include "hash.h"
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/types.h"
 #include "timeval.h"
 #include "util.h"
+#include "uuid.h"
 
 /* Sets up the empty flow table of 'xdp'. */
 void
 afzc_xdp_flow_init(struct afzc_xdp *xdp)
 {
     hmap_init(&xdp->flows);
-    xdp->ids = bitmap_allocate(AFZC_MAX_FLOWS);
+    xdp->ids = bitmap_allocate(xdp->max_flows);
 }
 
 /* Frees the flow table of 'xdp', whose program is unloaded: the offloaded
@@ -82,15 +84,16 @@ afzc_xdp_flow_find(const struct afzc_xdp *xdp, const ovs_u128 *ufid)
     return NULL;
 }
 
-/* Finds the slot of 'mask' in 'xdp''s mask array, or a free slot for it.
- * Returns the slot, or -1 if the array is full. */
+/* Finds the slot of 'mask' in 'xdp''s mask array, or a free slot for it
+ * among the first 'xdp->max_masks'.  Returns the slot, or -1 if those are
+ * full. */
 static int
 afzc_xdp_mask_slot(const struct afzc_xdp *xdp,
                    const struct afzc_flow_key *mask)
 {
     int free_slot = -1;
 
-    for (int i = 0; i < AFZC_MAX_MASKS; i++) {
+    for (int i = 0; i < xdp->max_masks; i++) {
         if (xdp->masks[i].n_flows) {
             if (!memcmp(&xdp->masks[i].mask, mask, sizeof *mask)) {
                 return i;
@@ -122,7 +125,7 @@ afzc_xdp_mask_ref(struct afzc_xdp *xdp, int slot,
     }
 
     /* Tell the program how far to look, after the slot is in place. */
-    for (int i = 0; i < AFZC_MAX_MASKS; i++) {
+    for (int i = 0; i < xdp->max_masks; i++) {
         if (xdp->masks[i].n_flows) {
             limit = i + 1;
         }
@@ -191,10 +194,10 @@ afzc_xdp_id_alloc(struct afzc_xdp *xdp, const struct afzc_flow_actions
                   *actions, uint32_t *idp)
 {
     uint32_t key;
-    size_t id = bitmap_scan(xdp->ids, 0, xdp->next_id, AFZC_MAX_FLOWS);
+    size_t id = bitmap_scan(xdp->ids, 0, xdp->next_id, xdp->max_flows);
     int error;
 
-    if (id == AFZC_MAX_FLOWS) {
+    if (id == xdp->max_flows) {
         id = bitmap_scan(xdp->ids, 0, 0, xdp->next_id);
         if (id == xdp->next_id) {
             return ENOSPC;
@@ -210,7 +213,7 @@ afzc_xdp_id_alloc(struct afzc_xdp *xdp, const struct afzc_flow_actions
         return error;
     }
     bitmap_set1(xdp->ids, id);
-    xdp->next_id = (id + 1) % AFZC_MAX_FLOWS;
+    xdp->next_id = (id + 1) % xdp->max_flows;
     *idp = id;
     return 0;
 }
@@ -325,10 +328,12 @@ afzc_xdp_flow_put(struct afzc_xdp *xdp, const ovs_u128 *ufid,
 
     slot = afzc_xdp_mask_slot(xdp, mask);
     if (slot < 0) {
+        xdp->n_masks_full++;
         return ENOSPC;
     }
     error = afzc_xdp_id_alloc(xdp, &acts, &value.id);
     if (error) {
+        xdp->n_flows_full += error == ENOSPC;
         return error;
     }
 
@@ -432,4 +437,44 @@ afzc_xdp_n_masks(const struct afzc_xdp *xdp)
         n += xdp->masks[i].n_flows > 0;
     }
     return n;
+}
+
+/* Returns the size of the flow table of 'xdp'. */
+size_t
+afzc_xdp_max_flows(const struct afzc_xdp *xdp)
+{
+    return xdp->max_flows;
+}
+
+/* Returns the number of mask slots 'xdp' may use. */
+size_t
+afzc_xdp_max_masks(const struct afzc_xdp *xdp)
+{
+    return xdp->max_masks;
+}
+
+/* Stores in '*flows_full' and '*masks_full' how many flows 'xdp' refused,
+ * and left to user space, because its flow table or its mask table was
+ * full. */
+void
+afzc_xdp_n_full(const struct afzc_xdp *xdp, uint64_t *flows_full,
+                uint64_t *masks_full)
+{
+    *flows_full = xdp->n_flows_full;
+    *masks_full = xdp->n_masks_full;
+}
+
+/* Appends the UFID of each flow whose actions 'xdp' executes (not those
+ * handed to user space) to 'out', one per line, in no particular order. */
+void
+afzc_xdp_flow_dump_ufids(const struct afzc_xdp *xdp, struct ds *out)
+{
+    const struct afzc_xdp_flow *flow;
+
+    HMAP_FOR_EACH (flow, node, &xdp->flows) {
+        if (!flow->in_user) {
+            ds_put_format(out, "ufid:"UUID_FMT"\n",
+                          UUID_ARGS((const struct uuid *) &flow->ufid));
+        }
+    }
 }

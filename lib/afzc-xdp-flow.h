@@ -31,6 +31,7 @@
 #include "openvswitch/types.h"
 
 struct afzc_xdp;
+struct ds;
 
 /* Counters of an offloaded flow. */
 struct afzc_xdp_flow_stats {
@@ -53,5 +54,10 @@ int afzc_xdp_flow_to_user(struct afzc_xdp *, const ovs_u128 *ufid);
 void afzc_xdp_flow_flush(struct afzc_xdp *);
 size_t afzc_xdp_n_flows(const struct afzc_xdp *);
 size_t afzc_xdp_n_masks(const struct afzc_xdp *);
+size_t afzc_xdp_max_flows(const struct afzc_xdp *);
+size_t afzc_xdp_max_masks(const struct afzc_xdp *);
+void afzc_xdp_n_full(const struct afzc_xdp *, uint64_t *flows_full,
+                     uint64_t *masks_full);
+void afzc_xdp_flow_dump_ufids(const struct afzc_xdp *, struct ds *);
 
 #endif /* afzc-xdp-flow.h */

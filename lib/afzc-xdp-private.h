@@ -59,11 +59,16 @@ struct afzc_xdp {
     bool frags;                 /* Takes multi-buffer frames (jumbo). */
 
     /* Offloaded flows.  The caller serializes access. */
+    uint32_t max_flows;         /* Size of the flow table, set at load. */
+    uint32_t max_masks;         /* Mask slots it may use, at most
+                                 * AFZC_MAX_MASKS. */
     struct hmap flows;
     size_t n_in_user;           /* Flows in 'flows' with 'in_user'. */
     struct afzc_flow_mask masks[AFZC_MAX_MASKS];  /* Copy of the map. */
     unsigned long *ids;         /* Bitmap of the action slots in use. */
     uint32_t next_id;           /* Where to look for a free slot first. */
+    uint64_t n_flows_full;      /* Flows refused: flow table full. */
+    uint64_t n_masks_full;      /* Flows refused: mask table full. */
 };
 
 /* Returns a zeroed buffer for one value of a per-CPU map whose values are

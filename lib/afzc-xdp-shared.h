@@ -41,9 +41,16 @@ enum afzc_xdp_verdict {
     AFZC_XDP_N_VERDICTS
 };
 
-/* Flow offload limits, per port. */
-#define AFZC_MAX_MASKS 16       /* Distinct megaflow masks. */
-#define AFZC_MAX_FLOWS 4096     /* Offloaded megaflows. */
+/* Flow offload limits, per port.  The program walks at most
+ * AFZC_MAX_MASKS masks (its loop is unrolled that far); user space may use
+ * fewer (other_config:afzc-offload-masks).  The flow table's size is set
+ * by user space before the program is loaded (other_config:
+ * afzc-offload-flows); AFZC_DEFAULT_FLOWS is only what the map
+ * declarations say. */
+#define AFZC_MAX_MASKS 16       /* Distinct megaflow masks, at most. */
+#define AFZC_DEFAULT_FLOWS 65536        /* Offloaded megaflows, default. */
+#define AFZC_MIN_FLOWS 16               /* ...and bounds. */
+#define AFZC_MAX_FLOWS 1048576
 #define AFZC_MAX_ACTIONS 6      /* Actions per flow. */
 
 /* The packet fields the XDP program parses, in network byte order, and the
@@ -111,7 +118,7 @@ struct afzc_flow_action {
 /* Value of the flow table: where the flow's actions and counters are. */
 struct afzc_flow_value {
     __u32 id;                   /* Index in the action and counter arrays,
-                                 * below AFZC_MAX_FLOWS. */
+                                 * below the flow table's size. */
 };
 
 /* The actions of an offloaded flow. */
@@ -132,11 +139,16 @@ struct afzc_flow_stats {
  * which is most traffic), the program compares a few masked 64-bit words
  * of the headers with a cache entry rather than parsing the frame, masking
  * the key under every mask and hashing it.  One cache serves every afzc
- * port; it has AFZC_EMC_ENTRIES entries of 80 bytes per CPU.  An entry
+ * port; it has 2**afzc_emc_bits entries of 80 bytes per CPU, set by user
+ * space before the program is loaded (other_config:afzc-offload-cache,
+ * a power of 2 from 2**AFZC_EMC_MIN_BITS to 2**AFZC_EMC_MAX_BITS, default
+ * 2**AFZC_EMC_DEFAULT_BITS).  An entry
  * names the generation of the flow table it was made in; user space moves
  * a port to a new generation, unique in the process, on every change of
  * its flow table, which makes its entries stale at once. */
-#define AFZC_EMC_ENTRIES 8192
+#define AFZC_EMC_DEFAULT_BITS 13
+#define AFZC_EMC_MIN_BITS 10
+#define AFZC_EMC_MAX_BITS 20
 #define AFZC_EMC_WORDS 8        /* Ethernet, 802.1Q, IPv6, L4 ports. */
 
 /* An entry of the exact-match cache: the masked header words of the frames

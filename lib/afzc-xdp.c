@@ -32,6 +32,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
 #include "ovs-thread.h"
+#include "smap.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(afzc_xdp);
@@ -43,8 +44,100 @@ static struct ovs_list afzc_xdps OVS_GUARDED_BY(afzc_xdps_mutex)
     = OVS_LIST_INITIALIZER(&afzc_xdps);
 
 /* The exact-match cache that every program shares (see afzc-xdp-shared.h),
- * while there is one; otherwise -1. */
+ * while there is one; otherwise -1.  'afzc_emc_bits' is log2 of its
+ * number of entries per CPU. */
 static int afzc_emc_fd OVS_GUARDED_BY(afzc_xdps_mutex) = -1;
+static unsigned int afzc_emc_bits OVS_GUARDED_BY(afzc_xdps_mutex);
+
+/* One other_config setting of the offload tables' sizes. */
+struct afzc_xdp_setting {
+    const char *key;            /* other_config key. */
+    unsigned int dflt;          /* Value without the key. */
+    unsigned int min, max;      /* Bounds, inclusive. */
+    bool pow2;                  /* Must be a power of 2. */
+    const char *applies;        /* When a new value takes effect. */
+    unsigned int value;         /* Value in use for new programs. */
+    char *refused;              /* Last value refused, to log it once. */
+};
+
+/* other_config:afzc-offload-flows, afzc-offload-masks and
+ * afzc-offload-cache, in this order. */
+enum { AFZC_SET_FLOWS, AFZC_SET_MASKS, AFZC_SET_CACHE, AFZC_N_SETTINGS };
+static struct afzc_xdp_setting afzc_xdp_settings[AFZC_N_SETTINGS]
+    OVS_GUARDED_BY(afzc_xdps_mutex) = {
+    { "afzc-offload-flows", AFZC_DEFAULT_FLOWS, AFZC_MIN_FLOWS,
+      AFZC_MAX_FLOWS, false, "to ports set up from now on",
+      AFZC_DEFAULT_FLOWS, NULL },
+    { "afzc-offload-masks", AFZC_MAX_MASKS, 1, AFZC_MAX_MASKS, false,
+      "to ports set up from now on", AFZC_MAX_MASKS, NULL },
+    { "afzc-offload-cache", 1u << AFZC_EMC_DEFAULT_BITS,
+      1u << AFZC_EMC_MIN_BITS, 1u << AFZC_EMC_MAX_BITS, true,
+      "when the cache is next created, with the first afzc port set up "
+      "while there is none", 1u << AFZC_EMC_DEFAULT_BITS, NULL },
+};
+
+/* Reads setting 's' from 'other_config'.  A value that is not a number
+ * within the bounds (or not a power of 2, where one is needed) is logged,
+ * once, and the value in use kept; no key means the default. */
+static void
+afzc_xdp_read_setting(struct afzc_xdp_setting *s,
+                      const struct smap *other_config)
+    OVS_REQUIRES(afzc_xdps_mutex)
+{
+    const char *str = smap_get(other_config, s->key);
+    unsigned int value = s->dflt;
+
+    if (str && (!str_to_uint(str, 10, &value)
+                || value < s->min || value > s->max
+                || (s->pow2 && (value & (value - 1))))) {
+        if (!s->refused || strcmp(s->refused, str)) {
+            VLOG_WARN("other_config:%s=%s refused: it must be %s from %u "
+                      "to %u; %u stays in use", s->key, str,
+                      s->pow2 ? "a power of 2" : "a number", s->min, s->max,
+                      s->value);
+            free(s->refused);
+            s->refused = xstrdup(str);
+        }
+        return;
+    }
+    free(s->refused);
+    s->refused = NULL;
+    if (value != s->value) {
+        VLOG_INFO("other_config:%s set to %u; it applies %s", s->key, value,
+                  s->applies);
+        s->value = value;
+    }
+}
+
+/* Reads the sizes of the offload tables, other_config:afzc-offload-flows,
+ * afzc-offload-masks and afzc-offload-cache, from the Open_vSwitch table.
+ * A port's flow and mask tables are sized when its program is loaded, so a
+ * new size applies to the ports set up afterwards; the cache, which every
+ * port shares, when it is next created. */
+void
+afzc_xdp_set_config(const struct smap *other_config)
+{
+    ovs_mutex_lock(&afzc_xdps_mutex);
+    for (int i = 0; i < AFZC_N_SETTINGS; i++) {
+        afzc_xdp_read_setting(&afzc_xdp_settings[i], other_config);
+    }
+    ovs_mutex_unlock(&afzc_xdps_mutex);
+}
+
+/* Returns the number of exact-match cache entries per CPU: of the cache in
+ * use if there is one ('*in_use' true), else of the next one. */
+unsigned int
+afzc_xdp_cache_entries(bool *in_use)
+{
+    unsigned int n;
+
+    ovs_mutex_lock(&afzc_xdps_mutex);
+    *in_use = afzc_emc_fd >= 0;
+    n = (*in_use ? 1u << afzc_emc_bits
+         : afzc_xdp_settings[AFZC_SET_CACHE].value);
+    ovs_mutex_unlock(&afzc_xdps_mutex);
+    return n;
+}
 
 /* Marks 'prog', not loaded yet, as one that takes multi-buffer frames
  * (BPF_F_XDP_HAS_FRAGS). */
@@ -56,10 +149,11 @@ afzc_xdp_set_frags(struct bpf_program *prog)
 }
 
 /* Opens and loads a new instance of the program and its maps, with the
- * process's exact-match cache; one that takes multi-buffer frames if
- * 'frags' is true.  Returns the skeleton, or NULL with errno set. */
+ * process's exact-match cache, a flow table of 'xdp->max_flows' flows, and
+ * as one that takes multi-buffer frames if 'xdp->frags'.  Returns the
+ * skeleton, or NULL with errno set. */
 static struct afzc_xdp_skel *
-afzc_xdp_load(bool frags)
+afzc_xdp_load(const struct afzc_xdp *xdp)
 {
     struct afzc_xdp_skel *skel = afzc_xdp_skel__open();
     int error = 0;
@@ -67,24 +161,42 @@ afzc_xdp_load(bool frags)
     if (!skel) {
         return NULL;
     }
-    if (frags) {
+    if (xdp->frags) {
         /* Every program of a tail call's program array must agree. */
         afzc_xdp_set_frags(skel->progs.afzc_xdp_prog);
         afzc_xdp_set_frags(skel->progs.afzc_xdp_cont);
         skel->rodata->afzc_frags = 1;
     }
     skel->bss->afzc_flow_gen = afzc_xdp_flow_new_gen();
+    error = -bpf_map__set_max_entries(skel->maps.afzc_flows, xdp->max_flows);
+    if (!error) {
+        error = -bpf_map__set_max_entries(skel->maps.afzc_actions,
+                                          xdp->max_flows);
+    }
+    if (!error) {
+        error = -bpf_map__set_max_entries(skel->maps.afzc_flow_stats,
+                                          xdp->max_flows);
+    }
     ovs_mutex_lock(&afzc_xdps_mutex);
-    if (afzc_emc_fd >= 0) {
+    if (error) {
+        /* Reported below. */
+    } else if (afzc_emc_fd >= 0) {
         error = -bpf_map__reuse_fd(skel->maps.afzc_emc, afzc_emc_fd);
     } else {
-        /* AFZC_EMC_ENTRIES for each CPU that can run the program. */
+        /* The configured number of entries for each CPU that can run the
+         * program. */
+        unsigned int entries = afzc_xdp_settings[AFZC_SET_CACHE].value;
         int n_cpus = libbpf_num_possible_cpus();
 
+        afzc_emc_bits = 0;
+        while ((1u << afzc_emc_bits) < entries) {
+            afzc_emc_bits++;
+        }
         error = (n_cpus <= 0 ? EINVAL
                  : -bpf_map__set_max_entries(skel->maps.afzc_emc,
-                                             AFZC_EMC_ENTRIES * n_cpus));
+                                             entries * n_cpus));
     }
+    skel->rodata->afzc_emc_bits = afzc_emc_bits;
     if (!error) {
         error = -afzc_xdp_skel__load(skel);
     }
@@ -241,11 +353,15 @@ afzc_xdp_attach(const char *devname, int ifindex, bool native, bool frags,
     }
 
     xdp = xzalloc(sizeof *xdp);
+    ovs_mutex_lock(&afzc_xdps_mutex);
+    xdp->max_flows = afzc_xdp_settings[AFZC_SET_FLOWS].value;
+    xdp->max_masks = afzc_xdp_settings[AFZC_SET_MASKS].value;
+    ovs_mutex_unlock(&afzc_xdps_mutex);
     afzc_xdp_flow_init(xdp);
     xdp->ifindex = ifindex;
     xdp->flags = mode;
     xdp->frags = frags;
-    xdp->skel = afzc_xdp_load(frags);
+    xdp->skel = afzc_xdp_load(xdp);
     if (!xdp->skel) {
         error = errno ? errno : EINVAL;
         *errp = xasprintf("cannot load the afzc XDP program (%s)",

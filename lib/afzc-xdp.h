@@ -32,8 +32,11 @@
 #include "openvswitch/types.h"
 
 struct afzc_xdp;
+struct smap;
 
 void afzc_xdp_init(void);
+void afzc_xdp_set_config(const struct smap *other_config);
+unsigned int afzc_xdp_cache_entries(bool *in_use);
 int afzc_xdp_attach(const char *devname, int ifindex, bool native,
                     bool frags, struct afzc_xdp **, char **errp);
 void afzc_xdp_detach(struct afzc_xdp *);

@@ -48,11 +48,55 @@ COVERAGE_DEFINE(afzc_offload_put);
 COVERAGE_DEFINE(afzc_offload_rejected);
 COVERAGE_DEFINE(afzc_offload_full);
 
+/* The counts behind those coverage counters.  Flows are put by dpif-netdev's
+ * offload thread, whose own coverage counts nobody adds to the totals (a
+ * thread's counts are folded only when that thread runs the coverage
+ * code), so that thread counts here, atomically, and the main thread moves
+ * the counts into the coverage counters in netdev_offload_afzc_run(). */
+enum {
+    AFZC_OFFLOAD_N_PUT,
+    AFZC_OFFLOAD_N_REJECTED,
+    AFZC_OFFLOAD_N_FULL,
+    AFZC_OFFLOAD_N_COUNTS
+};
+static uint64_t afzc_offload_counts[AFZC_OFFLOAD_N_COUNTS];
+
+/* Counts one event 'idx' (AFZC_OFFLOAD_N_*). */
+static void
+afzc_offload_count(int idx)
+{
+    __atomic_add_fetch(&afzc_offload_counts[idx], 1, __ATOMIC_RELAXED);
+}
+
+/* Adds what the offload thread counted since the last call to the coverage
+ * counters afzc_offload_put, afzc_offload_rejected and afzc_offload_full.
+ * Called by the main thread, which folds its coverage counts. */
+void
+netdev_offload_afzc_run(void)
+{
+    static uint64_t folded[AFZC_OFFLOAD_N_COUNTS];
+    uint64_t n[AFZC_OFFLOAD_N_COUNTS];
+
+    for (int i = 0; i < AFZC_OFFLOAD_N_COUNTS; i++) {
+        n[i] = __atomic_load_n(&afzc_offload_counts[i], __ATOMIC_RELAXED);
+    }
+    COVERAGE_ADD(afzc_offload_put, n[AFZC_OFFLOAD_N_PUT]
+                                   - folded[AFZC_OFFLOAD_N_PUT]);
+    COVERAGE_ADD(afzc_offload_rejected, n[AFZC_OFFLOAD_N_REJECTED]
+                                        - folded[AFZC_OFFLOAD_N_REJECTED]);
+    COVERAGE_ADD(afzc_offload_full, n[AFZC_OFFLOAD_N_FULL]
+                                    - folded[AFZC_OFFLOAD_N_FULL]);
+    memcpy(folded, n, sizeof folded);
+}
+
 /* Offload decisions, one debug line per flow put: declined flows under 'rl',
  * offloaded ones under 'rl_put', so that many offloaded flows do not hide
  * why another one was declined. */
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(20, 20);
 static struct vlog_rate_limit rl_put = VLOG_RATE_LIMIT_INIT(20, 20);
+
+/* A full flow or mask table: one line a minute at most. */
+static struct vlog_rate_limit rl_full = VLOG_RATE_LIMIT_INIT(1, 1);
 
 /* Returns true if every bit that 'mask' sets in the 'n' bytes of 'value' is
  * zero, i.e. the field matches a packet fresh off the wire. */
@@ -410,7 +454,7 @@ netdev_offload_afzc_flow_put(struct netdev *netdev, struct match *match,
                                                acts, &n_acts, &reason);
     }
     if (error) {
-        COVERAGE_INC(afzc_offload_rejected);
+        afzc_offload_count(AFZC_OFFLOAD_N_REJECTED);
         if (afzc_offload_to_user(netdev, ufid)) {
             VLOG_DBG_RL(&rl, "%s: flow "UUID_FMT" goes back to user space: "
                         "%s", netdev_get_name(netdev),
@@ -424,11 +468,30 @@ netdev_offload_afzc_flow_put(struct netdev *netdev, struct match *match,
     }
 
     xdp = netdev_afzc_lock_xdp(netdev);
-    error = xdp ? afzc_xdp_flow_put(xdp, ufid, &key, &mask, acts, n_acts)
-                : ENODEV;
+    if (xdp) {
+        uint64_t flows_full0, masks_full0, flows_full, masks_full;
+
+        afzc_xdp_n_full(xdp, &flows_full0, &masks_full0);
+        error = afzc_xdp_flow_put(xdp, ufid, &key, &mask, acts, n_acts);
+        afzc_xdp_n_full(xdp, &flows_full, &masks_full);
+        if (error == ENOSPC) {
+            bool flows = flows_full != flows_full0;
+
+            afzc_offload_count(AFZC_OFFLOAD_N_FULL);
+            VLOG_INFO_RL(&rl_full, "%s: %s table full (%"PRIuSIZE" %s): "
+                         "new flows stay in user space, %"PRIu64" so far "
+                         "(see other_config:afzc-offload-%s)",
+                         netdev_get_name(netdev), flows ? "flow" : "mask",
+                         (flows ? afzc_xdp_max_flows(xdp)
+                          : afzc_xdp_max_masks(xdp)),
+                         flows ? "flows" : "masks",
+                         flows_full + masks_full, flows ? "flows" : "masks");
+        }
+    } else {
+        error = ENODEV;
+    }
     netdev_afzc_unlock(netdev);
     if (error) {
-        COVERAGE_INC(afzc_offload_full);
         afzc_offload_forget(netdev, ufid);
         VLOG_DBG_RL(&rl, "%s: flow "UUID_FMT" stays in user space: %s",
                     netdev_get_name(netdev),
@@ -437,7 +500,7 @@ netdev_offload_afzc_flow_put(struct netdev *netdev, struct match *match,
                                     : ovs_strerror(error));
         return EOPNOTSUPP;
     }
-    COVERAGE_INC(afzc_offload_put);
+    afzc_offload_count(AFZC_OFFLOAD_N_PUT);
     VLOG_DBG_RL(&rl_put, "%s: flow "UUID_FMT" offloaded to XDP, %"PRIuSIZE
                 " action(s)", netdev_get_name(netdev),
                 UUID_ARGS((const struct uuid *) ufid), n_acts);

@@ -34,6 +34,7 @@ struct netdev;
 struct nlattr;
 
 void netdev_offload_afzc_register(void);
+void netdev_offload_afzc_run(void);
 
 int afzc_offload_translate_match(const struct match *,
                                  struct afzc_flow_key *key,

@@ -15,10 +15,15 @@
 #       in turn: COUNT frames from each, interleaved.
 #   afzc-send.py arp DEV SRC-MAC SRC-IP TARGET-IP COUNT
 #       Writes COUNT broadcast ARP requests for TARGET-IP on DEV.
+#   afzc-send.py ports ADDRESS FIRST N COUNT [SECONDS]
+#       Sends a one-byte UDP datagram to each of the N ports of ADDRESS
+#       from FIRST, COUNT rounds; with SECONDS, rounds go on until that
+#       long has passed instead, a millisecond apart.
 
 import socket
 import struct
 import sys
+import time
 
 
 def checksum(data):
@@ -34,6 +39,20 @@ def send_udp(address, count):
     s = socket.socket(family, socket.SOCK_DGRAM)
     for _ in range(count):
         s.sendto(b"x", (address, 9))
+
+
+def send_ports(address, first, n, count, seconds):
+    """Sends one datagram to each port of 'address' from 'first' to
+    'first' + 'n' - 1, 'count' rounds, or for 'seconds' if nonzero."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    end = time.monotonic() + seconds
+    rounds = 0
+    while (time.monotonic() < end) if seconds else (rounds < count):
+        for port in range(first, first + n):
+            s.sendto(b"x", (address, port))
+        rounds += 1
+        if seconds:
+            time.sleep(0.001)
 
 
 def udp_frame(dst_mac, src_mac, vid, src_ip, dst_ip):
@@ -92,6 +111,10 @@ def main():
         frames = [udp_frame(sys.argv[3], sys.argv[4], None, src, sys.argv[6])
                   for src in sys.argv[5].split(",")]
         send_frames(sys.argv[2], frames, int(sys.argv[7]))
+    elif sys.argv[1] == "ports":
+        send_ports(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]),
+                   int(sys.argv[5]),
+                   float(sys.argv[6]) if len(sys.argv) > 6 else 0)
     elif sys.argv[1] == "arp":
         frame = arp_request(sys.argv[3], sys.argv[4], sys.argv[5])
         send_frames(sys.argv[2], [frame], int(sys.argv[6]))

@@ -59,6 +59,7 @@ AFZC_SYSTEM_TESTSUITE_AT = \
 	tests/system-afzc-macros.at \
 	tests/system-afzc.at \
 	tests/system-afzc-offload.at \
+	tests/system-afzc-offload-scale.at \
 	tests/system-afzc-stats.at \
 	tests/system-afzc-more.at \
 	tests/system-afzc-scale.at \

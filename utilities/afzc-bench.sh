@@ -22,6 +22,11 @@
 #   afzc-offload   afzc ports, default options, other_config:hw-offload=true:
 #                  the flow runs in the ports' XDP programs
 #   afzc-offload-native  same, options:xdp-mode=native
+#   afzc-offload-megaflow, afzc-offload-native-megaflow
+#                  the same two, but br0 has only the catch-all rule (see
+#                  below), so that the N flows of traffic are N 5-tuples
+#                  under one megaflow, which only the XDP program's
+#                  exact-match cache tells apart
 #   afxdp-native   OVS userspace datapath, OVS afxdp ports, xdp-mode=native
 #   afxdp-generic  OVS userspace datapath, OVS afxdp ports, xdp-mode=generic
 #   afxdp-zc       OVS userspace datapath, OVS afxdp ports,
@@ -52,6 +57,16 @@
 # br0's OpenFlow table has one rule per UDP source port the generator may
 # use (in_port=1,udp,tp_src=P -> output:2), so that N flows of traffic make
 # N datapath flows, and a catch-all in_port=1 -> output:2 below them.
+# Source ports start at 9, or at 0 for more than 65527 flows.  With more
+# than 5000 flows, the datapath flow limit is raised to 200000 at once
+# (upcall/set-flow-limit); use a --warmup long enough for the flows to be
+# set up and offloaded (the notes say how many were).
+#
+# Every measurement of an XDP program (the afzc-offload* rows and xdp)
+# also reads the kernel's own account of it, with
+# sysctl kernel.bpf_stats_enabled=1 for the length of the run: the
+# program's run_time_ns / run_cnt over the measurement is its cost per
+# frame, whatever the generator and the sink cost.
 #
 # Open vSwitch (its own ovsdb-server and afzc's ovs-vswitchd) runs inside
 # afzcb-sw, so it never meets another afzc ovs-vswitchd, with one PMD thread
@@ -63,13 +78,19 @@
 #   --configs=LIST  space- or comma-separated configurations to run
 #                   (default: all of the above, in that order)
 #   --sizes=LIST    frame sizes in bytes, FCS included (default: 64 1500)
-#   --flows=LIST    numbers of UDP flows to send (default: 1 1000)
+#   --flows=LIST    numbers of UDP flows to send, 1 to 65536 (default:
+#                   1 1000); more than 65536 flows need
+#                   other_config:afzc-offload-flows raised, which the
+#                   script does for the afzc-offload rows
 #   --json FILE     also write the results as JSON to FILE
 #   --seconds=N     length of each measurement (default: 5)
 #   --warmup=N      traffic before each measurement starts (default: 1)
 #   --repeat=N      rounds: each round measures every configuration and
 #                   size once; the best round is reported (default: 2)
 #   --pmd-mask=MASK other_config:pmd-cpu-mask (default: 0x2)
+#   --other-config=KEY=VALUE,...
+#                   more other_config settings of the Open_vSwitch table,
+#                   such as afzc-offload-cache=65536
 #   --gen-cpu=N     CPU the generator is pinned to (default: 0)
 #   --nics=GEN:B1:B2:SINK
 #                   instead of creating veth pairs, use these four existing
@@ -104,7 +125,7 @@ bench=$top/utilities/ovs-afzc-bench
 vswitchd=$top/vswitchd/ovs-vswitchd
 run=/tmp/afzc-bench
 all_configs="afzc afzc-native afzc-generic afzc-offload afzc-offload-native \
-afxdp-native afxdp-generic system xsk bridge xdp \
+afzc-offload-megaflow afzc-offload-native-megaflow afxdp-native afxdp-generic system xsk bridge xdp \
 tcp-afzc tcp-afzc-txoff tcp-afzc-generic-txoff tcp-afxdp-txoff tcp-bridge"
 configs=$all_configs
 # Not run by default: zero-copy needs a driver that has it, and busy
@@ -118,6 +139,7 @@ seconds=5
 warmup=1
 repeat=2
 pmd_mask=0x2
+other_config=
 gen_cpu=0
 keep=no
 teardown_only=no
@@ -151,6 +173,8 @@ while [ $# -gt 0 ]; do
         --warmup=*) warmup=${arg#--warmup=} ;;
         --repeat=*) repeat=${arg#--repeat=} ;;
         --pmd-mask=*) pmd_mask=${arg#--pmd-mask=} ;;
+        --other-config=*) other_config=${arg#--other-config=}
+                          other_config=${other_config//,/ } ;;
         --gen-cpu=*) gen_cpu=${arg#--gen-cpu=} ;;
         --dir=*) run=${arg#--dir=} ;;
         --nics=*) nics=${arg#--nics=} ;;
@@ -178,10 +202,14 @@ for f in $flows_list; do
     case $f in
         ''|*[!0-9]*) die "--flows: '$f' is not a number" ;;
     esac
-    # Source ports start at 9; afzc offloads at most 4096 flows per port.
-    [ "$f" -ge 1 ] && [ "$f" -le 4096 ] || die "--flows: $f is not in 1..4096"
+    [ "$f" -ge 1 ] && [ "$f" -le 65536 ] || die "--flows: $f is not in 1..65536"
     [ "$f" -gt "$max_flows" ] && max_flows=$f
 done
+# The generator's first UDP source port: 9, unless that leaves too few.
+src_base=9
+[ "$max_flows" -gt $((65536 - 9)) ] && src_base=0
+# Rules per source port (exact) or only the catch-all (one): set per row.
+rule_shape=exact
 if [ -n "$json" ]; then
     case $json in /*) ;; *) json=$PWD/$json ;; esac
 fi
@@ -278,12 +306,17 @@ teardown
 rm -f "$run"/*.log "$run"/*.pid "$run"/*.out "$run"/*.txt "$run"/eff-* \
       "$run/table.json" "$run/flows.of" \
       "$run/conf.db" \
-      "$run/.conf.db.~lock~" "$run/results" "$run/notes"
+      "$run/.conf.db.~lock~" "$run/results" "$run/notes" "$run"/bpf-*
 mkdir -p "$OVS_SYSCONFDIR"
+
+# kernel.bpf_stats_enabled as it was, put back at the end.
+bpf_stats_was=$(sysctl -n kernel.bpf_stats_enabled 2> /dev/null)
 
 finish() {
     local rc=$?
     trap - EXIT INT TERM
+    [ -n "$bpf_stats_was" ] \
+        && sysctl -qw kernel.bpf_stats_enabled="$bpf_stats_was" 2> /dev/null
     if [ "$keep" = yes ]; then
         say "left running (--keep); remove with: $0 --teardown --dir=$run"
     else
@@ -367,6 +400,10 @@ start_ovs() {
         --detach --no-chdir || die "ovsdb-server did not start"
     vsctl --no-wait init
     vsctl --no-wait set Open_vSwitch . other_config:pmd-cpu-mask="$pmd_mask"
+    for kv in $other_config; do
+        vsctl --no-wait set Open_vSwitch . "other_config:$kv" \
+            || die "--other-config: cannot set $kv"
+    done
     start_vswitchd
 }
 
@@ -436,12 +473,19 @@ setup_ovs() {
         fi
     done
     ofctl del-flows br0 || return 1
-    awk -v n="$max_flows" 'BEGIN {
+    awk -v n="$max_flows" -v base="$src_base" -v shape="$rule_shape" 'BEGIN {
         print "priority=0,in_port=1,actions=output:2"
-        for (p = 9; p < 9 + n; p++)
-            print "priority=10,in_port=1,udp,tp_src=" p ",actions=output:2"
+        if (shape == "exact")
+            for (p = base; p < base + n; p++)
+                print "priority=10,in_port=1,udp,tp_src=" p ",actions=output:2"
     }' > "$run/flows.of"
     ofctl add-flows br0 "$run/flows.of" || return 1
+    # ovs-vswitchd starts with a datapath flow limit of 10000 and raises it
+    # by 1000 a revalidator round; past it, flows get no datapath flow and
+    # hence no offload.  Start at other_config:flow-limit's default.
+    if [ "$max_flows" -gt 5000 ]; then
+        appctl upcall/set-flow-limit 200000 > /dev/null || return 1
+    fi
 }
 
 # Prints counter $2 of queue 0 of afzc port $1 as afzc/show reports it.
@@ -501,6 +545,7 @@ measure() {
     gen_seconds=$((5 + warmup + seconds + 5))
     ip netns exec "$ns_gen" taskset -c "$gen_cpu" "$bench" gen --dev eth0 \
         --size "$size" --seconds "$gen_seconds" --flows "$nflows" \
+        --src-port "$src_base" \
         --src-mac "$mac_gen" --dst-mac "$mac_sink" \
         --src-ip "$ip_gen" --dst-ip "$ip_sink" > "$gen_out" 2>&1 &
     gen_pid=$!
@@ -512,6 +557,35 @@ measure() {
     kill -TERM "$gen_pid" 2> /dev/null
     wait "$gen_pid" || warn "$tag: the generator failed: $(cat "$gen_out")"
     sed -n 's/.*rx_pps=\([0-9]*\).*/\1/p' "$sink_out" | tail -n 1
+}
+
+# Prints "RUN_TIME_NS RUN_CNT" of the XDP program attached to b1 in the
+# switch's namespace, as the kernel counts them with
+# kernel.bpf_stats_enabled=1, or nothing.
+bpf_prog_stats() {
+    local id
+    id=$(ip -n "$ns_sw" -d link show dev b1 2> /dev/null \
+         | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p' | head -n 1)
+    [ -n "$id" ] || return 0
+    bpftool -j prog show id "$id" 2> /dev/null | python3 -c '
+import json, sys
+p = json.load(sys.stdin)
+print(p.get("run_time_ns", 0), p.get("run_cnt", 0))'
+}
+
+# Records b1's program statistics before measurement $1.
+bpf_stats_start() {
+    bpf_prog_stats > "$run/bpf-$1-before"
+}
+
+# Prints the mean cost per frame, in ns, of b1's XDP program over
+# measurement $1, from the kernel's statistics (empty if unknown).
+bpf_stats_end() {
+    bpf_prog_stats > "$run/bpf-$1-after"
+    awk 'FNR == 1 { t[++f] = $1; c[f] = $2 }
+         END { if (f == 2 && c[2] > c[1])
+                   printf "%.1f\n", (t[2] - t[1]) / (c[2] - c[1]) }' \
+        "$run/bpf-$1-before" "$run/bpf-$1-after"
 }
 
 # CPU time, in clock ticks, of ovs-vswitchd: all its threads, including
@@ -594,6 +668,8 @@ describe() {
         afzc-busy-poll) echo "OVS netdev, afzc ports, busy-poll=64" ;;
         afzc-offload) echo "afzc ports, hw-offload=true: flow runs in XDP" ;;
         afzc-offload-native) echo "same, xdp-mode=native" ;;
+        afzc-offload-megaflow) echo "afzc-offload, N 5-tuples under one megaflow" ;;
+        afzc-offload-native-megaflow) echo "same, xdp-mode=native" ;;
         afxdp-native) echo "OVS netdev, OVS afxdp ports, xdp-mode=native" ;;
         afxdp-generic) echo "OVS netdev, OVS afxdp ports, xdp-mode=generic" ;;
         afxdp-zc) echo "OVS netdev, OVS afxdp ports, xdp-mode=native-with-zerocopy" ;;
@@ -627,6 +703,9 @@ fi
 
 results=$run/results
 : > "$results"
+: > "$run/bpf-ns"
+sysctl -qw kernel.bpf_stats_enabled=1 2> /dev/null \
+    || warn "cannot set kernel.bpf_stats_enabled: no cost per frame"
 tcp_results=$run/tcp-results
 : > "$tcp_results"
 
@@ -718,9 +797,15 @@ for round in $(seq "$repeat"); do
         esac
         redirect_pid= holder_pid=
         case $cfg in
-            afzc-offload) setup_ovs afzc > "$run/setup-$cfg.out" 2>&1 ;;
-            afzc-offload-native) setup_ovs afzc options:xdp-mode=native \
-                                     > "$run/setup-$cfg.out" 2>&1 ;;
+            *-megaflow) rule_shape=one ;;
+            *) rule_shape=exact ;;
+        esac
+        case $cfg in
+            afzc-offload|afzc-offload-megaflow)
+                setup_ovs afzc > "$run/setup-$cfg.out" 2>&1 ;;
+            afzc-offload-native|afzc-offload-native-megaflow)
+                setup_ovs afzc options:xdp-mode=native \
+                    > "$run/setup-$cfg.out" 2>&1 ;;
             afzc) setup_ovs afzc > "$run/setup-$cfg.out" 2>&1 ;;
             afzc-native) setup_ovs afzc options:xdp-mode=native \
                              > "$run/setup-$cfg.out" 2>&1 ;;
@@ -804,7 +889,19 @@ for round in $(seq "$repeat"); do
                     appctl revalidator/purge > /dev/null 2>&1 ;;
             esac
             case $cfg in afzc*) afzc_snapshot "$tag-before" ;; esac
+            case $cfg in
+                afzc-offload*|xdp) bpf_stats_start "$tag" ;;
+            esac
             pps=$(measure "$cfg" "$size" "$nflows")
+            case $cfg in
+                afzc-offload*|xdp)
+                    ns=$(bpf_stats_end "$tag")
+                    echo "$cfg $size $nflows $round ${ns:--}" \
+                        >> "$run/bpf-ns"
+                    echo "$cfg $size $nflows flows run $round: XDP program" \
+                         "${ns:-?} ns per frame (bpf_stats)" >> "$notes"
+                    ;;
+            esac
             eff=$(cat "$run/eff-$cfg-$size-$nflows" 2> /dev/null)
             offl=
             case $cfg in
@@ -1074,6 +1171,26 @@ if [ -s "$tcp_results" ]; then
                        pairmed(c, "tcp-afzc-txoff"), pairmed(c, "tcp-afxdp-txoff"), all
             }
         }' "$tcp_results" | tee "$run/tcp-table.txt"
+fi
+if [ -s "$run/bpf-ns" ]; then
+    echo
+    echo "XDP program on b1, ns per frame (kernel.bpf_stats_enabled:" \
+         "run_time_ns / run_cnt), median of the rounds [lowest-highest] rounds:"
+    sort -k1,1 -k3,3n -k2,2n "$run/bpf-ns" | awk '
+        function flush(    x, y, t, med) {
+            if (key == "") return
+            for (x = 2; x <= m; x++)
+                for (y = x; y > 1 && v[y - 1] > v[y]; y--) { t = v[y]; v[y] = v[y - 1]; v[y - 1] = t }
+            if (m) {
+                med = (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
+                printf "  %-30s %6.1f [%.1f-%.1f] %d\n", key, med, v[1], v[m], m
+            } else
+                printf "  %-30s      -\n", key
+        }
+        { k = sprintf("%s %s flows %sB", $1, $3, $2)
+          if (k != key) { flush(); key = k; m = 0 }
+          if ($5 != "-") v[++m] = $5 }
+        END { flush() }' | tee "$run/bpf-table.txt"
 fi
 if [ -n "$json" ]; then
     cp "$run/table.json" "$json" && say "results written as JSON to $json" \

@@ -33,6 +33,7 @@
 
 #include "afzc-appctl.h"
 #include "afzc-umem.h"
+#include "afzc-xdp.h"
 #include "dpdk.h"
 #include "netdev-afzc.h"
 #include "netdev-offload-afzc.h"
@@ -55,11 +56,15 @@ __wrap_ovs_print_version(uint8_t min_ofp, uint8_t max_ofp)
            "vSwitch %s)\n", PACKAGE_VERSION, AFZC_OVS_VERSION);
 }
 
-/* Passes the Open_vSwitch other_config to afzc, then to OVS. */
+/* Passes the Open_vSwitch other_config to afzc, then to OVS.  Also, in the
+ * main thread on every run of the bridge, moves the offload thread's counts
+ * into afzc's coverage counters. */
 void
 __wrap_dpdk_init(const struct smap *ovs_other_config)
 {
     afzc_umem_set_config(ovs_other_config);
+    afzc_xdp_set_config(ovs_other_config);
+    netdev_offload_afzc_run();
     __real_dpdk_init(ovs_other_config);
 }
 
