@@ -616,6 +616,23 @@ afzc_xsk_maintain(struct afzc_xsk *xsk)
     }
 }
 
+/* Takes the frame that rx descriptor 'desc' of 'xsk' names from the
+ * kernel: returns true, with the frame marked as no longer the kernel's,
+ * if it is a frame that this queue posted, or false, counted and logged
+ * (afzc_xsk_bad_desc()), if it is not, and then it must not be read. */
+static inline bool
+afzc_xsk_take_rx_desc(struct afzc_xsk *xsk, const struct xdp_desc *desc)
+{
+    if (OVS_UNLIKELY(!afzc_umem_check_owner(xsk->umem, desc->addr,
+                                            desc->len, xsk->owner_id))) {
+        afzc_xsk_bad_desc(xsk, &xsk->rx_bad_descs, "rx", desc->addr,
+                          desc->len);
+        return false;
+    }
+    afzc_umem_set_owner(xsk->umem, desc->addr, 0);
+    return true;
+}
+
 /* Receives into 'batch' the packet that the 'n' descriptors of the rx ring
  * of 'xsk' from 'idx' on hold, a multi-buffer packet, by copying it into a
  * buffer of its own, and gives its frames back to the rx stash.  Adds the
@@ -633,13 +650,9 @@ afzc_xsk_recv_multi(struct afzc_xsk *xsk, uint32_t idx, uint32_t n,
     for (uint32_t i = 0; i < n; i++) {
         const struct xdp_desc *desc = afzc_ring_rx_desc(&xsk->rx, idx + i);
 
-        if (OVS_UNLIKELY(!afzc_umem_check_owner(xsk->umem, desc->addr,
-                                                desc->len, xsk->owner_id))) {
-            afzc_xsk_bad_desc(xsk, &xsk->rx_bad_descs, "rx", desc->addr,
-                              desc->len);
+        if (OVS_UNLIKELY(!afzc_xsk_take_rx_desc(xsk, desc))) {
             continue;
         }
-        afzc_umem_set_owner(xsk->umem, desc->addr, 0);
         addrs[n_own++] = desc->addr;
         len += desc->len;
     }
@@ -718,13 +731,9 @@ afzc_xsk_recv(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
             i = last;
             continue;
         }
-        if (OVS_UNLIKELY(!afzc_umem_check_owner(xsk->umem, desc->addr,
-                                                desc->len, xsk->owner_id))) {
-            afzc_xsk_bad_desc(xsk, &xsk->rx_bad_descs, "rx", desc->addr,
-                              desc->len);
+        if (OVS_UNLIKELY(!afzc_xsk_take_rx_desc(xsk, desc))) {
             continue;
         }
-        afzc_umem_set_owner(xsk->umem, desc->addr, 0);
         batch->packets[batch->count++] = afzc_umem_packet(xsk->umem,
                                                           desc->addr,
                                                           desc->len);
