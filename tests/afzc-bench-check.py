@@ -8,8 +8,10 @@ Exits with status 0 if FILE has, for every CONFIG and every number of
 flows in FLOWS (comma-separated), one row at SIZE bytes with a measured
 rate above zero; ratios to afxdp for the afzc rows; for every row but the
 afxdp ones, a round-by-round ratio to afxdp equal to the median of the
-ratios recomputed from the runs (and, with an xdp row, the same against
-xdp for the afzc-offload rows); and, for
+ratios recomputed from the runs, with the number of those rounds and of
+the rounds it was ahead in (and, with an xdp row, the median against xdp
+for the afzc-offload rows); CPU-seconds per million packets that are the
+inverse of the packets per CPU-second; and, for
 afzc-offload rows, at least as many offloaded datapath flows as generator
 flows.
 Otherwise prints what is wrong and exits with status 1."""
@@ -18,19 +20,24 @@ import json
 import sys
 
 
-def round_median(runs, *others):
-    """Returns the median, rounded to 2 places, of each run in 'runs'
-    divided by the best of the runs of the same round in 'others', or None
-    if no round has both."""
+def round_ratios(runs, *others):
+    """Returns each run in 'runs' divided by the best of the runs of the
+    same round in 'others', for the rounds that have both."""
     ratios = []
     for i, pps in enumerate(runs):
         best = max((o[i] for o in others if i < len(o) and o[i]),
                    default=None)
         if pps and best:
             ratios.append(pps / best)
+    return ratios
+
+
+def round_median(runs, *others):
+    """Returns the median, rounded to 2 places, of round_ratios(), or None
+    if no round has both."""
+    ratios = sorted(round_ratios(runs, *others))
     if not ratios:
         return None
-    ratios.sort()
     m = len(ratios)
     med = (ratios[m // 2] if m % 2
            else (ratios[m // 2 - 1] + ratios[m // 2]) / 2)
@@ -74,6 +81,22 @@ def check(path, size, flows_list, configs):
                         value is not None and abs(got - value) > 0.011):
                     problems.append("%s, %d flows: %s %s, expected %s"
                                     % (config, flows, key, got, value))
+            counts = {"rounds_afxdp": None, "rounds_ahead_afxdp": None}
+            if wanted["round_median_afxdp"] is not None:
+                ratios = round_ratios(r["runs_pps"], *afxdp)
+                counts["rounds_afxdp"] = len(ratios)
+                counts["rounds_ahead_afxdp"] = sum(x > 1 for x in ratios)
+            for key, value in counts.items():
+                if r.get(key) != value:
+                    problems.append("%s, %d flows: %s %s, expected %s"
+                                    % (config, flows, key, r.get(key), value))
+            eff = r.get("pps_per_cpu_second")
+            cost = r.get("cpu_seconds_per_mpkt")
+            if (eff is None) != (cost is None) or (
+                    eff and abs(cost * eff / 1e6 - 1) > 0.01):
+                problems.append("%s, %d flows: %s CPU-seconds per million "
+                                "packets against %s packets per CPU-second"
+                                % (config, flows, cost, eff))
             if (config.startswith("afzc-offload")
                     and (r.get("offloaded_flows") or 0) < flows):
                 problems.append("%s, %d flows: %s offloaded"

@@ -90,6 +90,11 @@
 #   --warmup=N      traffic before each measurement starts (default: 1)
 #   --repeat=N      rounds: each round measures every configuration and
 #                   size once; the best round is reported (default: 2)
+#   --afxdp-compare the user-path comparison with Open vSwitch's afxdp
+#                   ports: --configs=afzc,afxdp-native,afxdp-generic and,
+#                   unless --repeat says otherwise, 8 rounds; the round by
+#                   round table gives each round's ratio, their median and
+#                   in how many rounds afzc was ahead
 #   --pmd-mask=MASK other_config:pmd-cpu-mask (default: 0x2)
 #   --other-config=KEY=VALUE,...
 #                   more other_config settings of the Open_vSwitch table,
@@ -107,6 +112,11 @@
 #                   one (ovs-afzc-bench sink) while they send.
 #   --dir=DIR       run directory for databases, logs and raw results
 #                   (default: /tmp/afzc-bench)
+#   --perf          also profile both CPUs during each measurement (perf
+#                   record -e cpu-clock -a), one report per measurement in
+#                   the run directory (perf-CONFIG-SIZE-FLOWS-ROUND.txt,
+#                   by CPU, command and symbol); the profiler's own cost
+#                   lowers the rates of such a run
 #   --keep          leave the topology and Open vSwitch running at the end
 #   --teardown      only remove what a --keep or killed run left behind
 #   -h, --help      show this help
@@ -141,10 +151,13 @@ json=
 seconds=5
 warmup=1
 repeat=2
+repeat_set=no
+afxdp_compare=no
 pmd_mask=0x2
 other_config=
 gen_cpu=0
 keep=no
+perf=no
 teardown_only=no
 
 ns_gen=afzcb-gen
@@ -174,7 +187,8 @@ while [ $# -gt 0 ]; do
             shift ;;
         --seconds=*) seconds=${arg#--seconds=} ;;
         --warmup=*) warmup=${arg#--warmup=} ;;
-        --repeat=*) repeat=${arg#--repeat=} ;;
+        --repeat=*) repeat=${arg#--repeat=}; repeat_set=yes ;;
+        --afxdp-compare) afxdp_compare=yes ;;
         --pmd-mask=*) pmd_mask=${arg#--pmd-mask=} ;;
         --other-config=*) other_config=${arg#--other-config=}
                           other_config=${other_config//,/ } ;;
@@ -182,11 +196,16 @@ while [ $# -gt 0 ]; do
         --dir=*) run=${arg#--dir=} ;;
         --nics=*) nics=${arg#--nics=} ;;
         --keep) keep=yes ;;
+        --perf) perf=yes ;;
         --teardown) teardown_only=yes ;;
         -h|--help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
         *) die "unknown argument '$arg' (try --help)" ;;
     esac
 done
+if [ "$afxdp_compare" = yes ]; then
+    configs="afzc afxdp-native afxdp-generic"
+    [ "$repeat_set" = yes ] || repeat=8
+fi
 for c in $configs; do
     case " $all_configs " in
         *" $c "*) ;;
@@ -537,7 +556,7 @@ start_gen() {
 # Runs one measurement of config $1 at size $2 with $3 flows and prints the
 # sink's rate in packets per second (empty on failure).
 measure() {
-    local cfg=$1 size=$2 nflows=$3 tag=$1-$2-$3 sink_pid i
+    local cfg=$1 size=$2 nflows=$3 tag=$1-$2-$3 sink_pid i perf_pid
     local sink_out=$run/sink-$tag.out gen_out=$run/gen-$tag.out
     ip netns exec "$ns_sink" "$bench" sink --dev eth0 --wait 5 \
         --warmup "$warmup" \
@@ -558,11 +577,16 @@ measure() {
     # The generator is stopped as soon as the sink is done; --seconds only
     # bounds it in case the sink never finishes.
     start_gen "$size" "$nflows" $((5 + warmup + seconds + 5)) "$gen_out"
+    if [ "$perf" = yes ]; then
+        perf_probe "$tag-$round" &
+        perf_pid=$!
+    fi
     case $cfg in
         afzc-offload*) ;;       # Offloaded packets bypass the sockets.
         afzc*|afxdp*|system) cpu_probe "$tag" ;;
     esac
     wait "$sink_pid"
+    [ "$perf" = yes ] && wait "$perf_pid"
     kill -TERM "$gen_pid" 2> /dev/null
     wait "$gen_pid" || warn "$tag: the generator failed: $(cat "$gen_out")"
     sed -n 's/.*rx_pps=\([0-9]*\).*/\1/p' "$sink_out" | tail -n 1
@@ -633,6 +657,19 @@ cpu_probe() {
     t1=$(vswitchd_ticks) && n1=$(b2_tx_packets) || return 0
     [ -n "$n0" ] && [ -n "$n1" ] && [ "$t1" -gt "$t0" ] || return 0
     echo $(( (n1 - n0) * hz / (t1 - t0) )) > "$out"
+}
+
+# With --perf: profiles both CPUs over measurement $1 (the seconds after
+# the warmup, less one), into $run/perf-$1.data, and writes the samples by
+# CPU, command and symbol, 0.5% and more, to $run/perf-$1.txt.
+perf_probe() {
+    local data=$run/perf-$1.data
+    sleep "$warmup"
+    sleep 0.5
+    perf record -q -e cpu-clock -a -o "$data" -- sleep $((seconds - 1)) \
+        > /dev/null 2>&1 || return 0
+    perf report -q -i "$data" --no-children --sort cpu,comm,sym --stdio \
+        --percent-limit 0.5 > "$run/perf-$1.txt" 2> /dev/null
 }
 
 # Sets the transmit offloads (checksum, TSO, UDP segmentation) of the
@@ -1019,6 +1056,8 @@ awk -v sizes="$sizes" -v flows="$flows_list" -v repeat="$repeat" \
             if (a[x] == "-" || t == "-" || t + 0 == 0) continue
             v[++m] = a[x] / t
         }
+        ahead = 0
+        for (x = 1; x <= m; x++) ahead += v[x] > 1
         for (x = 2; x <= m; x++)
             for (y = x; y > 1 && v[y - 1] > v[y]; y--) { t = v[y]; v[y] = v[y - 1]; v[y - 1] = t }
         if (m) {
@@ -1075,10 +1114,15 @@ awk -v sizes="$sizes" -v flows="$flows_list" -v repeat="$repeat" \
                 }
                 if (!any) continue
                 if (!header++) {
-                    printf "\nMpps per CPU-second of ovs-vswitchd (mean of the runs):\n"
+                    printf "\nMpps per CPU-second of ovs-vswitchd (mean of the runs), and its inverse,\nCPU-seconds per million packets:\n"
                     printf "%-20s %6s", "config", "flows"
                     for (i = 1; i <= ns; i++) printf " %8s", sz[i] "B"
+                    for (i = 1; i <= ns; i++) printf " %9s", "s/M@" sz[i]
                     printf "\n"
+                }
+                for (i = 1; i <= ns; i++) {
+                    k = c " " fl[f] " " sz[i]
+                    line = line (effn[k] && effsum[k] ? sprintf(" %9.3f", 1e6 * effn[k] / effsum[k]) : sprintf(" %9s", "-"))
                 }
                 print line
             }
@@ -1105,9 +1149,9 @@ awk -v sizes="$sizes" -v flows="$flows_list" -v repeat="$repeat" \
                         else if (d == 2) m = paired(k, "xdp " fl[f] " " sz[i], "", "")
                         else m = paired(k, "afzc " fl[f] " " sz[i], "", "")
                         if (!m) continue
-                        if (!header++) printf "\nRound by round (median of the rounds, [lowest-highest], rounds):\n"
-                        printf "  %-20s %5s flows %5s: %-7s %.2f [%.2f-%.2f] %d\n", c, fl[f], sz[i], d == 1 ? "/afxdp" : d == 2 ? "/xdp" : "/afzc", med, lo, hi, m
-                        if (d == 1) rmed_afxdp[k] = sprintf("%.2f", med)
+                        if (!header++) printf "\nRound by round (median of the rounds, [lowest-highest], rounds, rounds ahead):\n"
+                        printf "  %-20s %5s flows %5s: %-7s %.2f [%.2f-%.2f] %d, ahead in %d\n", c, fl[f], sz[i], d == 1 ? "/afxdp" : d == 2 ? "/xdp" : "/afzc", med, lo, hi, m, ahead
+                        if (d == 1) { rmed_afxdp[k] = sprintf("%.2f", med); rahead_afxdp[k] = ahead; rn_afxdp[k] = m }
                         else if (d == 2) rmed_xdp[k] = sprintf("%.2f", med)
                     }
                 }
@@ -1129,6 +1173,8 @@ awk -v sizes="$sizes" -v flows="$flows_list" -v repeat="$repeat" \
                     printf "%s    {\"config\": \"%s\", \"flows\": %d, \"size\": %d, ", sep, c, fl[f], sz[i] > jf
                     printf "\"pps\": %s, \"runs_pps\": [%s], ", jnum(pps[k]), jruns[k] > jf
                     printf "\"pps_per_cpu_second\": %s, ", (effn[k] ? sprintf("%.0f", effsum[k] / effn[k]) : "null") > jf
+                    printf "\"cpu_seconds_per_mpkt\": %s, ", (effn[k] && effsum[k] ? sprintf("%.4f", 1e6 * effn[k] / effsum[k]) : "null") > jf
+                    printf "\"rounds_afxdp\": %s, \"rounds_ahead_afxdp\": %s, ", jnum(rn_afxdp[k]), jnum(rahead_afxdp[k]) > jf
                     printf "\"ratio_afzc\": %s, \"ratio_afxdp\": %s, ", jnum(ra), jnum(rb) > jf
                     printf "\"round_median_afxdp\": %s, \"round_median_xdp\": %s, ", jnum(rmed_afxdp[k]), jnum(rmed_xdp[k]) > jf
                     printf "\"offloaded_flows\": %s}", jnum(offl[k]) > jf
