@@ -53,6 +53,10 @@
 #   tcp-afxdp-txoff      OVS afxdp ports, xdp-mode=generic, offloads off
 #                        (OVS afxdp cannot take them on)
 #   tcp-bridge           a Linux bridge, offloads on
+#   tcp-afzc-jumbo       afzc ports, MTU 9000 on the ports and every veth
+#                        end, offloads off: jumbo frames as multi-buffer
+#                        packets (OVS afxdp stops at MTU 3694)
+#   tcp-bridge-jumbo     a Linux bridge, MTU 9000, offloads off
 #
 # br0's OpenFlow table has one rule per UDP source port the generator may
 # use (in_port=1,udp,tp_src=P -> output:2), so that N flows of traffic make
@@ -139,7 +143,8 @@ vswitchd=$top/vswitchd/ovs-vswitchd
 run=/tmp/afzc-bench
 all_configs="afzc afzc-native afzc-generic afzc-offload afzc-offload-native \
 afzc-offload-megaflow afzc-offload-native-megaflow afxdp-native afxdp-generic system xsk bridge xdp \
-tcp-afzc tcp-afzc-txoff tcp-afzc-generic-txoff tcp-afxdp-txoff tcp-bridge"
+tcp-afzc tcp-afzc-txoff tcp-afzc-generic-txoff tcp-afxdp-txoff tcp-bridge \
+tcp-afzc-jumbo tcp-bridge-jumbo"
 configs=$all_configs
 # Not run by default: zero-copy needs a driver that has it, and busy
 # polling shows its effect only where a NAPI loop runs the device.
@@ -685,6 +690,14 @@ far_end_offloads() {
     done
 }
 
+# Sets the MTU of both veths, all four ends, to $1.
+veth_mtus() {
+    ip -n "$ns_gen" link set eth0 mtu "$1"
+    ip -n "$ns_sink" link set eth0 mtu "$1"
+    ip -n "$ns_sw" link set b1 mtu "$1"
+    ip -n "$ns_sw" link set b2 mtu "$1"
+}
+
 # Runs one TCP measurement of config $1 (round $2) and prints the
 # receiver's throughput in bits per second (empty on failure).
 measure_tcp() {
@@ -734,6 +747,8 @@ describe() {
         tcp-afzc-generic-txoff) echo "TCP, afzc ports, xdp-mode=generic, offloads off" ;;
         tcp-afxdp-txoff) echo "TCP, OVS afxdp ports, xdp-mode=generic, offloads off" ;;
         tcp-bridge) echo "TCP, Linux bridge, far-end offloads on" ;;
+        tcp-afzc-jumbo) echo "TCP, afzc ports, MTU 9000, offloads off" ;;
+        tcp-bridge-jumbo) echo "TCP, Linux bridge, MTU 9000, offloads off" ;;
     esac
 }
 
@@ -774,12 +789,17 @@ run_tcp() {
         tcp-afzc*|tcp-afxdp*) set_offload false ;;
     esac
     case $cfg in
+        *-jumbo) veth_mtus 9000 ;;
+    esac
+    case $cfg in
         tcp-afzc|tcp-afzc-txoff) setup_ovs afzc > "$setup" 2>&1 ;;
+        tcp-afzc-jumbo)
+            setup_ovs afzc mtu_request=9000 > "$setup" 2>&1 ;;
         tcp-afzc-generic-txoff)
             setup_ovs afzc options:xdp-mode=generic > "$setup" 2>&1 ;;
         tcp-afxdp-txoff)
             setup_ovs afxdp options:xdp-mode=generic > "$setup" 2>&1 ;;
-        tcp-bridge)
+        tcp-bridge|tcp-bridge-jumbo)
             {
                 # The bridge's own ports keep their offloads too, as they
                 # would by default.
@@ -818,6 +838,8 @@ run_tcp() {
                      "rx_csum_fixed=$(afzc_counter b1 rx_csum_fixed)" \
                      "rx_dropped=$(afzc_counter b1 rx_dropped);" \
                      "b2 rx_csum_fixed=$(afzc_counter b2 rx_csum_fixed)" \
+                     "b1 rx_multi_buffer=$(afzc_counter b1 rx_multi_buffer)" \
+                     "b2 tx_multi_buffer=$(afzc_counter b2 tx_multi_buffer)" \
                      >> "$notes" ;;
         esac
     else
@@ -829,6 +851,7 @@ run_tcp() {
            "$(awk -v b="$bps" 'BEGIN { if (b == "") print "-"; else printf "%.2f", b / 1e9 }')")"
     reset_switch
     far_end_offloads off
+    case $cfg in *-jumbo) veth_mtus 1500 ;; esac
     for p in b1 b2; do
         in_ns "$ns_sw" ethtool -K "$p" tx off > /dev/null 2>&1
     done
