@@ -616,7 +616,7 @@ print(p.get("run_time_ns", 0), p.get("run_cnt", 0))'
 # kernel's statistics over a window of one second of its own, with
 # kernel.bpf_stats_enabled=1 only for that window (empty if unknown).
 bpf_cost() {
-    local tag=$1-cost size=$2 nflows=$3 ns=
+    local tag=$1-cost size=$2 nflows=$3
     sysctl -qw kernel.bpf_stats_enabled=1 2> /dev/null || return 0
     start_gen "$size" "$nflows" 10 "$run/gen-$tag.out"
     sleep 0.5
