@@ -230,6 +230,14 @@ afzc_ring_cons_peek(struct afzc_ring *r, uint32_t max, uint32_t *idx)
     return n;
 }
 
+/* Gives back the last 'n' entries peeked on consumer ring 'r' and not
+ * released, so that the next afzc_ring_cons_peek() finds them again. */
+static inline void
+afzc_ring_cons_cancel(struct afzc_ring *r, uint32_t n)
+{
+    r->cached_cons -= n;
+}
+
 /* Gives the next 'n' peeked entries of consumer ring 'r', which the caller
  * has finished reading, back to the kernel. */
 static inline void

@@ -93,6 +93,8 @@ struct afzc_xsk {
                                      * afzc_xsk_zerocopy_min()). */
         uint32_t fill_share;        /* Fill budget held in the UMEM. */
         bool fill_demand;           /* Ran short since the last look. */
+        bool rx_skip_contd;         /* Dropping the rest of a packet whose
+                                     * descriptors did not fit a batch. */
         uint32_t idle_polls;        /* Empty polls since the last look at
                                      * the clock. */
         long long int next_maintain; /* When to look at the demand next. */
@@ -680,6 +682,42 @@ afzc_xsk_recv_multi(struct afzc_xsk *xsk, uint32_t idx, uint32_t n,
     *taken += n_own;
 }
 
+/* Takes the frame of rx descriptor 'desc' of 'xsk', which belongs to a
+ * packet being dropped, and gives it back to the rx stash.  Adds it to
+ * '*taken' if it was a frame of this queue. */
+static void
+afzc_xsk_drop_rx_desc(struct afzc_xsk *xsk, const struct xdp_desc *desc,
+                      uint32_t *taken)
+{
+    if (afzc_xsk_take_rx_desc(xsk, desc)) {
+        uint64_t addr = desc->addr;
+
+        afzc_stash_give(xsk->umem, &xsk->rx_stash, &addr, 1);
+        ++*taken;
+    }
+}
+
+/* Called when all the 'n' descriptors of the rx ring of 'xsk' from 'idx'
+ * on continue one packet.  If 'n' is a whole batch, the packet can never
+ * be received: drops these descriptors, counts the packet as oversized,
+ * makes the following receives drop the rest of it, and returns true.
+ * Otherwise returns false, and the caller waits for the rest. */
+static bool
+afzc_xsk_drop_long_chain(struct afzc_xsk *xsk, uint32_t idx, uint32_t n,
+                         uint32_t *taken)
+{
+    if (n < NETDEV_MAX_BURST) {
+        return false;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        afzc_xsk_drop_rx_desc(xsk, afzc_ring_rx_desc(&xsk->rx, idx + i),
+                              taken);
+    }
+    afzc_xsk_count(&xsk->rx_oversized, 1);
+    xsk->rx_skip_contd = true;
+    return true;
+}
+
 /* Receives up to a batch of packets from 'xsk' into 'batch'.  The packets
  * are the UMEM frames themselves.  Returns 0 or EAGAIN if there was
  * nothing to receive. */
@@ -712,6 +750,13 @@ afzc_xsk_recv(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
     for (uint32_t i = 0; i < n; i++) {
         const struct xdp_desc *desc = afzc_ring_rx_desc(&xsk->rx, idx + i);
 
+        if (OVS_UNLIKELY(xsk->rx_skip_contd)) {
+            /* The tail of a packet that afzc_xsk_drop_long_chain() began
+             * to drop: up to and including its last descriptor. */
+            xsk->rx_skip_contd = (desc->options & XDP_PKT_CONTD) != 0;
+            afzc_xsk_drop_rx_desc(xsk, desc, &taken);
+            continue;
+        }
         if (OVS_UNLIKELY(desc->options & XDP_PKT_CONTD)) {
             uint32_t last = i;
 
@@ -721,9 +766,12 @@ afzc_xsk_recv(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
                 last++;
             }
             if (last == n) {
-                /* The packet's last descriptor is beyond this batch: leave
-                 * the packet for the next one. */
-                n = i;
+                if (i || !afzc_xsk_drop_long_chain(xsk, idx, n, &taken)) {
+                    /* The packet's last descriptor is beyond this batch:
+                     * leave the packet, unreleased, for the next one. */
+                    afzc_ring_cons_cancel(&xsk->rx, n - i);
+                    n = i;
+                }
                 break;
             }
             afzc_xsk_recv_multi(xsk, idx + i, last - i + 1, batch, &taken,
@@ -943,6 +991,11 @@ afzc_xsk_send__(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
         if (n >= n_room) {
             afzc_xsk_tally_drop(&t, EAGAIN);
             dp_packet_delete(packet);
+        } else if (OVS_UNLIKELY(!dp_packet_size(packet))) {
+            /* Nothing to send (a packet truncated to nothing, say), and a
+             * zero-length descriptor is one the kernel refuses. */
+            afzc_xsk_tally_drop(&t, EINVAL);
+            dp_packet_delete(packet);
         } else if (OVS_UNLIKELY(dp_packet_size(packet) > AFZC_XSK_FRAME_ROOM)
                    && (packet->source != DPBUF_AFXDP
                        || !afzc_umem_contains(xsk->umem,
@@ -983,7 +1036,7 @@ afzc_xsk_send__(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
  * for at once.  Returns 0 if every packet was put in the tx ring, otherwise
  * the reason the first dropped packet was dropped: EAGAIN if the ring was
  * full, ENOBUFS if the UMEM had no frame to copy it into, EMSGSIZE if it
- * did not fit in a frame. */
+ * did not fit in a frame, EINVAL if it was empty. */
 int
 afzc_xsk_send(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
 {
