@@ -64,7 +64,14 @@
 # Source ports start at 9, or at 0 for more than 65527 flows.  With more
 # than 5000 flows, the datapath flow limit is raised to 200000 at once
 # (upcall/set-flow-limit); use a --warmup long enough for the flows to be
-# set up and offloaded (the notes say how many were).
+# set up and offloaded (the notes say how many were).  For the afzc-offload
+# rows with 1000 flows or more, the notes and the JSON
+# (setup_flows_per_s) also give the flow setup rate: b1's offloaded flows
+# are read every 0.2 s from the generator's start, and the rate is 90% of
+# the most seen over the time to reach them, misses arriving meanwhile at
+# the generator's full rate.  Sampled every 0.2 s and counted from the
+# generator's start, it is a lower bound when the flows are all set up
+# within a second or so (1000 flows, typically).
 #
 # Every measurement of an XDP program (the afzc-offload* rows and xdp)
 # is followed by a second, one-second window of the same traffic, without
@@ -562,6 +569,7 @@ start_gen() {
 # sink's rate in packets per second (empty on failure).
 measure() {
     local cfg=$1 size=$2 nflows=$3 tag=$1-$2-$3 sink_pid i perf_pid
+    local setup_pid=
     local sink_out=$run/sink-$tag.out gen_out=$run/gen-$tag.out
     ip netns exec "$ns_sink" "$bench" sink --dev eth0 --wait 5 \
         --warmup "$warmup" \
@@ -582,6 +590,13 @@ measure() {
     # The generator is stopped as soon as the sink is done; --seconds only
     # bounds it in case the sink never finishes.
     start_gen "$size" "$nflows" $((5 + warmup + seconds + 5)) "$gen_out"
+    case $cfg in
+        afzc-offload*)
+            if [ "$nflows" -ge 1000 ]; then
+                setup_probe "$tag-$round" "$nflows" &
+                setup_pid=$!
+            fi ;;
+    esac
     if [ "$perf" = yes ]; then
         perf_probe "$tag-$round" &
         perf_pid=$!
@@ -592,6 +607,9 @@ measure() {
     esac
     wait "$sink_pid"
     [ "$perf" = yes ] && wait "$perf_pid"
+    if [ -n "$setup_pid" ]; then
+        wait "$setup_pid"
+    fi
     kill -TERM "$gen_pid" 2> /dev/null
     wait "$gen_pid" || warn "$tag: the generator failed: $(cat "$gen_out")"
     sed -n 's/.*rx_pps=\([0-9]*\).*/\1/p' "$sink_out" | tail -n 1
@@ -675,6 +693,42 @@ perf_probe() {
         > /dev/null 2>&1 || return 0
     perf report -q -i "$data" --no-children --sort cpu,comm,sym --stdio \
         --percent-limit 0.5 > "$run/perf-$1.txt" 2> /dev/null
+}
+
+# For an afzc-offload row: from the moment the generator starts, reads
+# b1's offloaded_flows (afzc/show) every 0.2 s until it reaches $2 flows or
+# the warmup and the measurement are over, into $run/setup-flows-$1 as
+# "SECONDS FLOWS" lines.  Each measurement starts with no datapath flow
+# (revalidator/purge), so these are the flows of its own traffic being
+# set up and offloaded.
+setup_probe() {
+    local out=$run/setup-flows-$1 want=$2 t0 now n
+    t0=$(date +%s%N)
+    : > "$out"
+    while :; do
+        now=$(date +%s%N)
+        [ $(( (now - t0) / 1000000 )) -gt $(( (warmup + seconds) * 1000 )) ] \
+            && break
+        n=$(afzc_counter b1 offloaded_flows)
+        echo "$(( (now - t0) / 1000000 )) ${n:-0}" >> "$out"
+        [ "${n:-0}" -ge "$want" ] && break
+        sleep 0.2
+    done
+}
+
+# Prints the flow setup rate, in flows per second, that setup_probe()
+# measured for $1: 90% of the most flows it saw, over the time it took to
+# get there ("-" if it saw fewer than 100).
+setup_rate() {
+    awk '{ t[NR] = $1; n[NR] = $2; if ($2 > max) max = $2 }
+         END {
+             if (max < 100) { print "-"; exit }
+             for (i = 1; i <= NR; i++)
+                 if (n[i] >= 0.9 * max) {
+                     printf "%.0f\n", n[i] * 1000 / (t[i] > 0 ? t[i] : 1)
+                     exit
+                 }
+         }' "$run/setup-flows-$1" 2> /dev/null || echo -
 }
 
 # Sets the transmit offloads (checksum, TSO, UDP segmentation) of the
@@ -976,7 +1030,7 @@ for round in $(seq "$repeat"); do
                     ;;
             esac
             eff=$(cat "$run/eff-$cfg-$size-$nflows" 2> /dev/null)
-            offl=
+            offl= setup=
             case $cfg in
                 afzc*)
                     afzc_snapshot "$tag-after"
@@ -990,6 +1044,14 @@ for round in $(seq "$repeat"); do
                             echo "$cfg $size $nflows flows run $round:" \
                                  "${offl:-0} of ${dpfl:-0} datapath flows" \
                                  "offloaded to XDP" >> "$notes"
+                            if [ "$nflows" -ge 1000 ]; then
+                                setup=$(setup_rate "$tag")
+                                echo "$cfg $size $nflows flows run $round:" \
+                                     "flow setup ${setup} flows/s to 90%" \
+                                     "($(tail -n 1 "$run/setup-flows-$tag" \
+                                         2> /dev/null | awk '{ printf "%d flows after %.1f s", $2, $1 / 1000 }'))" \
+                                     >> "$notes"
+                            fi
                             ;;
                     esac
                     extra="b2 tx_zerocopy=$(afzc_delta "$tag" b2 tx_zerocopy)"
@@ -1004,7 +1066,7 @@ for round in $(seq "$repeat"); do
                     ;;
             esac
             echo "$cfg $size $nflows ${pps:--} ${eff:--} ${offl:--}" \
-                >> "$results"
+                 "${setup:--}" >> "$results"
             say "$(printf 'run %s: %-20s %5s bytes %5s flows: %s Mpps' \
                    "$round" "$cfg" "$size" "$nflows" "$(mpps "$pps")")${eff:+ ($(mpps "$eff") Mpps per CPU-second)}${offl:+, $offl flows offloaded}"
             if [ "$ovs_needed" = yes ] && ! vswitchd_alive; then
@@ -1043,7 +1105,7 @@ echo "Receive rate at the sink, Mpps (UDP flows, b1 -> b2, best of $repeat" \
      "runs of ${seconds}s after ${warmup}s warmup)"
 echo
 # $run/results has one line per measurement:
-#   CONFIG SIZE FLOWS PPS PPS-PER-CPU-SECOND OFFLOADED-FLOWS
+#   CONFIG SIZE FLOWS PPS PPS-PER-CPU-SECOND OFFLOADED-FLOWS SETUP-RATE
 # ("-" where there is none).  The table has a row per configuration and
 # number of flows; ratios compare rows with the same number of flows.  The
 # same numbers go to $run/table.json.
@@ -1055,6 +1117,7 @@ awk -v sizes="$sizes" -v flows="$flows_list" -v repeat="$repeat" \
         if ($4 != "-" && (pps[key] == "" || $4 + 0 > pps[key] + 0)) pps[key] = $4
         if ($5 != "-") { effsum[key] += $5; effn[key]++ }
         if ($6 != "-" && (offl[key] == "" || $6 + 0 > offl[key] + 0)) offl[key] = $6
+        if ($7 != "" && $7 != "-") setups[key] = setups[key] " " $7
         runs[key] = runs[key] " " ($4 == "-" ? "-" : sprintf("%.3f", $4 / 1e6))
         jruns[key] = jruns[key] (jruns[key] == "" ? "" : ", ") \
                      ($4 == "-" ? "null" : sprintf("%.0f", $4))
@@ -1200,12 +1263,22 @@ awk -v sizes="$sizes" -v flows="$flows_list" -v repeat="$repeat" \
                     printf "\"rounds_afxdp\": %s, \"rounds_ahead_afxdp\": %s, ", jnum(rn_afxdp[k]), jnum(rahead_afxdp[k]) > jf
                     printf "\"ratio_afzc\": %s, \"ratio_afxdp\": %s, ", jnum(ra), jnum(rb) > jf
                     printf "\"round_median_afxdp\": %s, \"round_median_xdp\": %s, ", jnum(rmed_afxdp[k]), jnum(rmed_xdp[k]) > jf
-                    printf "\"offloaded_flows\": %s}", jnum(offl[k]) > jf
+                    printf "\"offloaded_flows\": %s, ", jnum(offl[k]) > jf
+                    printf "\"setup_flows_per_s\": %s}", jnum(median(setups[k])) > jf
                     sep = ",\n"
                 }
         }
         printf "\n  ]\n}\n" > jf
         close(jf)
+    }
+    # The median of the space-separated numbers in string l ("" if none).
+    function median(l,    v, m, x, y, t) {
+        m = split(l, v, " ")
+        if (!m) return ""
+        for (x = 1; x <= m; x++)
+            for (y = x + 1; y <= m; y++)
+                if (v[y] + 0 < v[x] + 0) { t = v[x]; v[x] = v[y]; v[y] = t }
+        return m % 2 ? v[(m + 1) / 2] : sprintf("%.0f", (v[m / 2] + v[m / 2 + 1]) / 2)
     }
     function join(a, m,    s, x) {
         s = ""
