@@ -42,6 +42,12 @@
 #define AFZC_OFFLOAD_ZEROCOPY_REASON \
     "a zero-copy port, which XDP redirects do not reliably reach yet"
 
+/* How old, in milliseconds, the counters that flow_get reports may be.  The
+ * revalidators read every flow every few hundred milliseconds, and so does
+ * "ovs-appctl dpctl/dump-flows"; with many flows, afzc then reads all their
+ * counters at once (afzc_xdp_flow_get_recent()) at most this often. */
+#define AFZC_OFFLOAD_STATS_MAX_AGE 50
+
 VLOG_DEFINE_THIS_MODULE(netdev_offload_afzc);
 
 COVERAGE_DEFINE(afzc_offload_put);
@@ -536,7 +542,10 @@ netdev_offload_afzc_flow_get(struct netdev *netdev,
     int error;
 
     xdp = netdev_afzc_lock_xdp(netdev);
-    error = xdp ? afzc_xdp_flow_get(xdp, ufid, &xs) : ENOENT;
+    error = (xdp
+             ? afzc_xdp_flow_get_recent(xdp, ufid, AFZC_OFFLOAD_STATS_MAX_AGE,
+                                        &xs)
+             : ENOENT);
     netdev_afzc_unlock(netdev);
     if (error) {
         return error;

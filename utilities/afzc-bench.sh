@@ -72,6 +72,9 @@
 # the generator's full rate.  Sampled every 0.2 s and counted from the
 # generator's start, it is a lower bound when the flows are all set up
 # within a second or so (1000 flows, typically).
+# With 10000 flows or more, the notes also give the CPU that ovs-vswitchd
+# spends outside its PMD threads, and in its revalidators, in the 4 s after
+# the traffic stops, while the flows are idle but still offloaded.
 #
 # Every measurement of an XDP program (the afzc-offload* rows and xdp)
 # is followed by a second, one-second window of the same traffic, without
@@ -731,6 +734,36 @@ setup_rate() {
          }' "$run/setup-flows-$1" 2> /dev/null || echo -
 }
 
+# CPU time, in clock ticks, of the threads of ovs-vswitchd other than the
+# PMD threads (which poll whether or not there is traffic), and of its
+# revalidator threads alone: "ALL REVALIDATORS".
+vswitchd_nonpmd_ticks() {
+    local pid t
+    pid=$(pid_from_file "$run/ovs-vswitchd.pid") || return 1
+    for t in /proc/"$pid"/task/*; do
+        echo "$(cat "$t/comm" 2> /dev/null) $(awk '{ print $14 + $15 }' \
+              "$t/stat" 2> /dev/null)"
+    done | awk '$1 !~ /^pmd/ { all += $2 }
+                $1 ~ /^revalidator/ { rev += $2 }
+                END { print all + 0, rev + 0 }'
+}
+
+# For an afzc-offload row with many flows, once its traffic has stopped:
+# how much CPU ovs-vswitchd spends on the flows alone, idle but still
+# offloaded (they expire after other_config:max-idle, 10 s by default),
+# over 4 s.  Prints "FLOWS ALL% REVALIDATORS%" (percent of one CPU).
+idle_cpu_probe() {
+    local hz t0 t1 n
+    hz=$(getconf CLK_TCK)
+    n=$(afzc_counter b1 offloaded_flows)
+    t0=$(vswitchd_nonpmd_ticks) || return 0
+    sleep 4
+    t1=$(vswitchd_nonpmd_ticks) || return 0
+    echo "${n:-0} $t0 $t1" | awk -v hz="$hz" '{
+        printf "%d %.1f %.1f\n", $1, 100 * ($4 - $2) / hz / 4,
+               100 * ($5 - $3) / hz / 4 }'
+}
+
 # Sets the transmit offloads (checksum, TSO, UDP segmentation) of the
 # namespace ends of both veths to $1 (on or off).
 far_end_offloads() {
@@ -1027,6 +1060,19 @@ for round in $(seq "$repeat"); do
                         >> "$run/bpf-ns"
                     echo "$cfg $size $nflows flows run $round: XDP program" \
                          "${ns:-?} ns per frame (bpf_stats)" >> "$notes"
+                    case $cfg in
+                        afzc-offload*)
+                            if [ "$nflows" -ge 10000 ]; then
+                                idle=$(idle_cpu_probe)
+                                [ -n "$idle" ] && echo "$idle" | awk \
+                                    -v h="$cfg $size $nflows flows run $round:" '{
+                                    printf "%s %d offloaded flows idle: %s%% of" \
+                                           " a CPU in ovs-vswitchd outside the" \
+                                           " PMD threads, %s%% in its" \
+                                           " revalidators\n", h, $1, $2, $3 }' \
+                                    >> "$notes"
+                            fi ;;
+                    esac
                     ;;
             esac
             eff=$(cat "$run/eff-$cfg-$size-$nflows" 2> /dev/null)
