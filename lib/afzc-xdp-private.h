@@ -46,6 +46,8 @@ struct afzc_xdp_flow {
     long long int used_ms;      /* ...and when it last grew, 0 if never. */
     bool in_user;               /* Its actions are AFZC_ACT_USERSPACE. */
     uint64_t epoch;             /* 'epoch' of 'xdp' when it took slot 'id'. */
+    uint64_t snap_seen;         /* 'snap_epoch' of the snapshot it was last
+                                 * answered from. */
 };
 
 /* An XDP program of ours, loaded and attached to one device, with the flows

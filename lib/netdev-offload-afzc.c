@@ -42,11 +42,12 @@
 #define AFZC_OFFLOAD_ZEROCOPY_REASON \
     "a zero-copy port, which XDP redirects do not reliably reach yet"
 
-/* How old, in milliseconds, the counters that flow_get reports may be.  The
- * revalidators read every flow every few hundred milliseconds, and so does
- * "ovs-appctl dpctl/dump-flows"; with many flows, afzc then reads all their
- * counters at once (afzc_xdp_flow_get_recent()) at most this often. */
-#define AFZC_OFFLOAD_STATS_MAX_AGE 50
+/* How old, in milliseconds, the counters that flow_get reports may be, at
+ * most.  With many flows, afzc reads all their counters at once
+ * (afzc_xdp_flow_get_recent()) when a pass over the flows begins, a
+ * revalidator's dump or "ovs-appctl dpctl/dump-flows", so that they are
+ * as old as that pass, which takes well under this. */
+#define AFZC_OFFLOAD_STATS_MAX_AGE 1000
 
 VLOG_DEFINE_THIS_MODULE(netdev_offload_afzc);
 
