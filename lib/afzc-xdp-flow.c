@@ -36,9 +36,8 @@
  * afzc_xdp_flow_get_recent()). */
 COVERAGE_DEFINE(afzc_offload_stats_batch);
 
-/* The least age of a snapshot of the counters that a reader coming back to
- * a flow makes afzc_xdp_flow_get_recent() read again: two readers passing
- * over the flows at once then share snapshots. */
+/* The least age of a snapshot of the counters that afzc_xdp_flow_get_recent()
+ * reads again once it has answered as many reads as there are flows. */
 #define AFZC_XDP_SNAP_MIN_MS 10
 
 /* Sets up the empty flow table of 'xdp'. */
@@ -402,14 +401,14 @@ afzc_xdp_flow_get(struct afzc_xdp *xdp, const ovs_u128 *ufid,
 
 /* Reads every slot's counters of 'xdp' into its snapshot, with as few
  * batched lookups of the counter map as the kernel needs, if the snapshot
- * is 'max_age_ms' old or more, or if 'flow' was already answered from it
- * and it is AFZC_XDP_SNAP_MIN_MS old or more: a reader that comes back to
- * a flow has begun another pass over them all (a revalidator's next dump,
- * say), which should see counters of its own time.  Returns 0 or a
- * positive errno value (then the snapshot is invalid). */
+ * is 'max_age_ms' old or more, or if it has answered as many reads as
+ * there are flows and is AFZC_XDP_SNAP_MIN_MS old or more: a pass over all
+ * the flows (a revalidator's dump) is then over, and the next one should
+ * see counters of its own time.  Either way a snapshot costs at most one
+ * batched read per flow read, in bulk.  Returns 0 or a positive errno
+ * value (then the snapshot is invalid). */
 static int
-afzc_xdp_snap_refresh(struct afzc_xdp *xdp, const struct afzc_xdp_flow *flow,
-                      long long int max_age_ms)
+afzc_xdp_snap_refresh(struct afzc_xdp *xdp, long long int max_age_ms)
 {
     LIBBPF_OPTS(bpf_map_batch_opts, opts);
     int fd = bpf_map__fd(xdp->skel->maps.afzc_flow_stats);
@@ -419,11 +418,12 @@ afzc_xdp_snap_refresh(struct afzc_xdp *xdp, const struct afzc_xdp_flow *flow,
     uint32_t done = 0, next;
 
     if (xdp->snap_n && age < max_age_ms
-        && (flow->snap_seen != xdp->snap_epoch
+        && (xdp->snap_reads < hmap_count(&xdp->flows)
             || age < AFZC_XDP_SNAP_MIN_MS)) {
         return 0;
     }
     xdp->snap_n = 0;
+    xdp->snap_reads = 0;
     if (!xdp->snap) {
         xdp->snap_cpus = libbpf_num_possible_cpus();
         if (xdp->snap_cpus <= 0) {
@@ -462,9 +462,9 @@ afzc_xdp_snap_refresh(struct afzc_xdp *xdp, const struct afzc_xdp_flow *flow,
  * counters, taken in one go, when the table holds enough flows for that to
  * cost less than reading each on its own (a sixteenth of its slots, and at
  * least 64).  For the revalidators, who read each flow in turn every few
- * hundred milliseconds: each of their passes over the flows takes a
- * snapshot when it begins (see afzc_xdp_snap_refresh()), one batched read
- * where it used to take a system call per flow.  Returns 0 or ENOENT. */
+ * hundred milliseconds: each of their passes over the flows costs about
+ * one batched read (see afzc_xdp_snap_refresh()), where it used to take a
+ * system call per flow.  Returns 0 or ENOENT. */
 int
 afzc_xdp_flow_get_recent(struct afzc_xdp *xdp, const ovs_u128 *ufid,
                          long long int max_age_ms,
@@ -479,7 +479,7 @@ afzc_xdp_flow_get_recent(struct afzc_xdp *xdp, const ovs_u128 *ufid,
         return ENOENT;
     }
     if (n_flows < 64 || n_flows < xdp->max_flows / 16
-        || afzc_xdp_snap_refresh(xdp, flow, max_age_ms)
+        || afzc_xdp_snap_refresh(xdp, max_age_ms)
         || flow->epoch > xdp->snap_epoch
         || flow->id >= xdp->snap_n || xdp->snap_keys[flow->id] != flow->id) {
         return afzc_xdp_flow_read(xdp, flow, stats);
@@ -490,7 +490,7 @@ afzc_xdp_flow_get_recent(struct afzc_xdp *xdp, const ovs_u128 *ufid,
         n[0] += v[cpu * 2];
         n[1] += v[cpu * 2 + 1];
     }
-    flow->snap_seen = xdp->snap_epoch;
+    xdp->snap_reads++;
     afzc_xdp_flow_fill(flow, n, stats);
     return 0;
 }

@@ -46,8 +46,6 @@ struct afzc_xdp_flow {
     long long int used_ms;      /* ...and when it last grew, 0 if never. */
     bool in_user;               /* Its actions are AFZC_ACT_USERSPACE. */
     uint64_t epoch;             /* 'epoch' of 'xdp' when it took slot 'id'. */
-    uint64_t snap_seen;         /* 'snap_epoch' of the snapshot it was last
-                                 * answered from. */
 };
 
 /* An XDP program of ours, loaded and attached to one device, with the flows
@@ -83,6 +81,7 @@ struct afzc_xdp {
     uint32_t snap_n;            /* Slots read. */
     int snap_cpus;
     long long int snap_ms;      /* When they were read. */
+    size_t snap_reads;          /* Flow reads answered from them. */
     uint64_t snap_epoch;        /* 'epoch' when they were read: flows that
                                  * took their slot later are not in it. */
 };

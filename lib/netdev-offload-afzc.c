@@ -44,9 +44,11 @@
 
 /* How old, in milliseconds, the counters that flow_get reports may be, at
  * most.  With many flows, afzc reads all their counters at once
- * (afzc_xdp_flow_get_recent()) when a pass over the flows begins, a
- * revalidator's dump or "ovs-appctl dpctl/dump-flows", so that they are
- * as old as that pass, which takes well under this. */
+ * (afzc_xdp_flow_get_recent()) about once per pass over the flows (a
+ * revalidator's dump, "ovs-appctl dpctl/dump-flows"), so that they are
+ * about as old as one pass, and never older than this: like the counters
+ * of flows offloaded to NICs, which drivers refresh about once a
+ * second. */
 #define AFZC_OFFLOAD_STATS_MAX_AGE 1000
 
 VLOG_DEFINE_THIS_MODULE(netdev_offload_afzc);
