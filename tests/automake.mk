@@ -200,7 +200,7 @@ check-afzc-ovn: all $(AFZC_OVN_TESTSUITE) tests/atconfig tests/atlocal
 # sanitizer settings come from tests/atlocal).  Elsewhere, the same in
 # build-asan/, the sanitizer build that "utilities/afzc-build.sh
 # --sanitizers" sets up beside this tree, against an Open vSwitch built
-# with the sanitizers too.  About 40 minutes; run by hand, not by CI.  See
+# with the sanitizers too.  About 25 minutes; run by hand, not by CI.  See
 # Documentation/topics/afzc-testing.rst.
 if AFZC_SANITIZERS
 check-afzc-sanitizers: check-afzc

@@ -10,7 +10,7 @@
 #   3. runs ./boot.sh and ./configure --with-ovs-source=deps/ovs in this
 #      checkout when there is no configured tree yet, then make;
 #   4. with --sanitizers only: builds a second Open vSwitch tree, in
-#      deps/ovs-asan, with AddressSanitizer and UBSan (about 17 minutes on
+#      deps/ovs-asan, with AddressSanitizer and UBSan (about 15 minutes on
 #      2 CPUs), and a sanitizer build of afzc against it in build-asan/
 #      (a tree of symbolic links to this checkout's files, configured with
 #      --enable-sanitizers), for "make check-afzc-sanitizers".
@@ -123,7 +123,7 @@ build_ovs() {
     local dir=$1 cflags=${2:-} version minutes=2 nice_cmd=()
     if [ -n "$cflags" ]; then
         nice_cmd=(nice -n 19)
-        minutes=17
+        minutes=15
         if [ -f "$dir/config.status" ] \
             && ! grep -qxF "CFLAGS = $cflags" "$dir/Makefile" 2>/dev/null; then
             die "$dir was configured with other CFLAGS than '$cflags'; remove it"
