@@ -231,11 +231,15 @@ afzc_ring_cons_peek(struct afzc_ring *r, uint32_t max, uint32_t *idx)
 }
 
 /* Gives back the last 'n' entries peeked on consumer ring 'r' and not
- * released, so that the next afzc_ring_cons_peek() finds them again. */
+ * released, so that the next afzc_ring_cons_peek() finds them again, and
+ * whatever the producer has added since the last look: a consumer that
+ * gives back entries because it needs the ones after them would otherwise
+ * be shown only those entries again and again. */
 static inline void
 afzc_ring_cons_cancel(struct afzc_ring *r, uint32_t n)
 {
     r->cached_cons -= n;
+    r->cached_prod = __atomic_load_n(r->producer, __ATOMIC_ACQUIRE);
 }
 
 /* Gives the next 'n' peeked entries of consumer ring 'r', which the caller

@@ -23,6 +23,7 @@
 
 #include "afzc-xdp-private.h"
 #include "bitmap.h"
+#include "coverage.h"
 #include "hash.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
@@ -30,6 +31,14 @@
 #include "timeval.h"
 #include "util.h"
 #include "uuid.h"
+
+/* Batched reads of every offloaded flow's counters (see
+ * afzc_xdp_flow_get_recent()). */
+COVERAGE_DEFINE(afzc_offload_stats_batch);
+
+/* The least age of a snapshot of the counters that afzc_xdp_flow_get_recent()
+ * reads again once it has answered as many reads as there are flows. */
+#define AFZC_XDP_SNAP_MIN_MS 10
 
 /* Sets up the empty flow table of 'xdp'. */
 void
@@ -51,6 +60,8 @@ afzc_xdp_flow_destroy(struct afzc_xdp *xdp)
     }
     hmap_destroy(&xdp->flows);
     bitmap_free(xdp->ids);
+    free(xdp->snap);
+    free(xdp->snap_keys);
 }
 
 /* Returns a flow table generation that no port has had yet in this
@@ -135,24 +146,16 @@ afzc_xdp_mask_ref(struct afzc_xdp *xdp, int slot,
     return 0;
 }
 
-/* Reads the counters of 'flow' into '*stats'.  The program does not stamp
- * hits with a time, which would cost every packet a helper call: a flow was
- * last used when its packet count was last seen to grow, which is as precise
- * as the revalidators, who read it every few hundred milliseconds, need. */
-static int
-afzc_xdp_flow_read(const struct afzc_xdp *xdp, struct afzc_xdp_flow *flow,
+/* Makes '*stats' the counters of 'flow', whose slot counts 'n[0]' packets
+ * and 'n[1]' bytes over all CPUs.  The program does not stamp hits with a
+ * time, which would cost every packet a helper call: a flow was last used
+ * when its packet count was last seen to grow, which is as precise as the
+ * revalidators, who read it every few hundred milliseconds, need. */
+static void
+afzc_xdp_flow_fill(struct afzc_xdp_flow *flow, const uint64_t n[2],
                    struct afzc_xdp_flow_stats *stats)
 {
-    uint64_t n[2];              /* struct afzc_flow_stats, summed. */
-    int error;
-
-    BUILD_ASSERT(sizeof(struct afzc_flow_stats) == sizeof n);
     memset(stats, 0, sizeof *stats);
-    error = afzc_xdp_sum_percpu(xdp->skel->maps.afzc_flow_stats, flow->id,
-                                n, ARRAY_SIZE(n));
-    if (error) {
-        return error;
-    }
     stats->packets = flow->base_packets + n[0];
     stats->bytes = flow->base_bytes + n[1];
     if (stats->packets != flow->last_packets) {
@@ -161,6 +164,26 @@ afzc_xdp_flow_read(const struct afzc_xdp *xdp, struct afzc_xdp_flow *flow,
     }
     stats->used_ms = flow->used_ms;
     stats->in_user = flow->in_user;
+}
+
+/* Reads the counters of 'flow' from the counter map into '*stats' (see
+ * afzc_xdp_flow_fill()).  Returns 0 or a positive errno value, with
+ * '*stats' zeroed. */
+static int
+afzc_xdp_flow_read(const struct afzc_xdp *xdp, struct afzc_xdp_flow *flow,
+                   struct afzc_xdp_flow_stats *stats)
+{
+    uint64_t n[2];              /* struct afzc_flow_stats, summed. */
+    int error;
+
+    BUILD_ASSERT(sizeof(struct afzc_flow_stats) == sizeof n);
+    error = afzc_xdp_sum_percpu(xdp->skel->maps.afzc_flow_stats, flow->id,
+                                n, ARRAY_SIZE(n));
+    if (error) {
+        memset(stats, 0, sizeof *stats);
+        return error;
+    }
+    afzc_xdp_flow_fill(flow, n, stats);
     return 0;
 }
 
@@ -260,6 +283,7 @@ afzc_xdp_flow_modify(struct afzc_xdp *xdp, struct afzc_xdp_flow *flow,
     }
     bitmap_set0(xdp->ids, flow->id);
     flow->id = value.id;
+    flow->epoch = ++xdp->epoch;
     flow->out_ifindex = out_ifindex;
     xdp->n_in_user += (int) in_user - (int) flow->in_user;
     flow->in_user = in_user;
@@ -359,6 +383,7 @@ afzc_xdp_flow_put(struct afzc_xdp *xdp, const ovs_u128 *ufid,
     flow->lookup = lookup;
     flow->out_ifindex = out_ifindex;
     flow->id = value.id;
+    flow->epoch = ++xdp->epoch;
     hmap_insert(&xdp->flows, &flow->node, hash_bytes(ufid, sizeof *ufid, 0));
     afzc_xdp_flows_changed(xdp);
     return 0;
@@ -372,6 +397,102 @@ afzc_xdp_flow_get(struct afzc_xdp *xdp, const ovs_u128 *ufid,
     struct afzc_xdp_flow *flow = afzc_xdp_flow_find(xdp, ufid);
 
     return flow ? afzc_xdp_flow_read(xdp, flow, stats) : ENOENT;
+}
+
+/* Reads every slot's counters of 'xdp' into its snapshot, with as few
+ * batched lookups of the counter map as the kernel needs, if the snapshot
+ * is 'max_age_ms' old or more, or if it has answered as many reads as
+ * there are flows and is AFZC_XDP_SNAP_MIN_MS old or more: a pass over all
+ * the flows (a revalidator's dump) is then over, and the next one should
+ * see counters of its own time.  Either way a snapshot costs at most one
+ * batched read per flow read, in bulk.  Returns 0 or a positive errno
+ * value (then the snapshot is invalid). */
+static int
+afzc_xdp_snap_refresh(struct afzc_xdp *xdp, long long int max_age_ms)
+{
+    LIBBPF_OPTS(bpf_map_batch_opts, opts);
+    int fd = bpf_map__fd(xdp->skel->maps.afzc_flow_stats);
+    long long int now = time_msec();
+    long long int age = now - xdp->snap_ms;
+    size_t stride;
+    uint32_t done = 0, next;
+
+    if (xdp->snap_n && age < max_age_ms
+        && (xdp->snap_reads < hmap_count(&xdp->flows)
+            || age < AFZC_XDP_SNAP_MIN_MS)) {
+        return 0;
+    }
+    xdp->snap_n = 0;
+    xdp->snap_reads = 0;
+    if (!xdp->snap) {
+        xdp->snap_cpus = libbpf_num_possible_cpus();
+        if (xdp->snap_cpus <= 0) {
+            return EINVAL;
+        }
+        xdp->snap = xcalloc((size_t) xdp->max_flows * xdp->snap_cpus,
+                            sizeof(struct afzc_flow_stats));
+        xdp->snap_keys = xcalloc(xdp->max_flows, sizeof *xdp->snap_keys);
+    }
+    stride = xdp->snap_cpus * 2;     /* Counters per slot. */
+
+    while (done < xdp->max_flows) {
+        uint32_t n = xdp->max_flows - done;
+        int error;
+
+        error = bpf_map_lookup_batch(fd, done ? &next : NULL, &next,
+                                     xdp->snap_keys + done,
+                                     xdp->snap + done * stride, &n, &opts);
+        done += n;
+        if (error) {
+            if (errno != ENOENT) {
+                return errno;
+            }
+            break;              /* The end of the map. */
+        }
+    }
+    COVERAGE_INC(afzc_offload_stats_batch);
+    xdp->snap_n = done;
+    xdp->snap_ms = now;
+    xdp->snap_epoch = ++xdp->epoch;
+    return 0;
+}
+
+/* Reads the counters of offloaded flow 'ufid' into '*stats', as they were
+ * at most 'max_age_ms' milliseconds ago: from a snapshot of every flow's
+ * counters, taken in one go, when the table holds enough flows for that to
+ * cost less than reading each on its own (a sixteenth of its slots, and at
+ * least 64).  For the revalidators, who read each flow in turn every few
+ * hundred milliseconds: each of their passes over the flows costs about
+ * one batched read (see afzc_xdp_snap_refresh()), where it used to take a
+ * system call per flow.  Returns 0 or ENOENT. */
+int
+afzc_xdp_flow_get_recent(struct afzc_xdp *xdp, const ovs_u128 *ufid,
+                         long long int max_age_ms,
+                         struct afzc_xdp_flow_stats *stats)
+{
+    struct afzc_xdp_flow *flow = afzc_xdp_flow_find(xdp, ufid);
+    size_t n_flows = hmap_count(&xdp->flows);
+    uint64_t n[2] = { 0, 0 };
+    const uint64_t *v;
+
+    if (!flow) {
+        return ENOENT;
+    }
+    if (n_flows < 64 || n_flows < xdp->max_flows / 16
+        || afzc_xdp_snap_refresh(xdp, max_age_ms)
+        || flow->epoch > xdp->snap_epoch
+        || flow->id >= xdp->snap_n || xdp->snap_keys[flow->id] != flow->id) {
+        return afzc_xdp_flow_read(xdp, flow, stats);
+    }
+
+    v = xdp->snap + (size_t) flow->id * xdp->snap_cpus * 2;
+    for (int cpu = 0; cpu < xdp->snap_cpus; cpu++) {
+        n[0] += v[cpu * 2];
+        n[1] += v[cpu * 2 + 1];
+    }
+    xdp->snap_reads++;
+    afzc_xdp_flow_fill(flow, n, stats);
+    return 0;
 }
 
 /* Removes offloaded flow 'flow' from 'xdp'. */

@@ -48,6 +48,9 @@ int afzc_xdp_flow_put(struct afzc_xdp *, const ovs_u128 *ufid,
                       size_t n_actions);
 int afzc_xdp_flow_get(struct afzc_xdp *, const ovs_u128 *ufid,
                       struct afzc_xdp_flow_stats *);
+int afzc_xdp_flow_get_recent(struct afzc_xdp *, const ovs_u128 *ufid,
+                             long long int max_age_ms,
+                             struct afzc_xdp_flow_stats *);
 int afzc_xdp_flow_del(struct afzc_xdp *, const ovs_u128 *ufid,
                       struct afzc_xdp_flow_stats *);
 int afzc_xdp_flow_to_user(struct afzc_xdp *, const ovs_u128 *ufid);

@@ -45,6 +45,7 @@ struct afzc_xdp_flow {
     uint64_t last_packets;      /* Packet count at the last read... */
     long long int used_ms;      /* ...and when it last grew, 0 if never. */
     bool in_user;               /* Its actions are AFZC_ACT_USERSPACE. */
+    uint64_t epoch;             /* 'epoch' of 'xdp' when it took slot 'id'. */
 };
 
 /* An XDP program of ours, loaded and attached to one device, with the flows
@@ -69,6 +70,20 @@ struct afzc_xdp {
     uint32_t next_id;           /* Where to look for a free slot first. */
     uint64_t n_flows_full;      /* Flows refused: flow table full. */
     uint64_t n_masks_full;      /* Flows refused: mask table full. */
+
+    /* Every slot's counters as one batched read of the counter map found
+     * them, for afzc_xdp_flow_get_recent(): the revalidators read every
+     * flow in turn, and one system call per flow is most of what tens of
+     * thousands of offloaded flows cost them. */
+    uint64_t epoch;             /* Counts slot allocations and reads. */
+    uint64_t *snap;             /* 2 counters per CPU per slot, or NULL. */
+    uint32_t *snap_keys;        /* The slot each value came from. */
+    uint32_t snap_n;            /* Slots read. */
+    int snap_cpus;
+    long long int snap_ms;      /* When they were read. */
+    size_t snap_reads;          /* Flow reads answered from them. */
+    uint64_t snap_epoch;        /* 'epoch' when they were read: flows that
+                                 * took their slot later are not in it. */
 };
 
 /* Returns a zeroed buffer for one value of a per-CPU map whose values are

@@ -301,26 +301,25 @@ afzc_xsk_zerocopy_min(const struct afzc_umem *umem, int ifindex)
                afzc_umem_n_frames(umem) / 4);
 }
 
-/* Opens an AF_XDP socket on queue 'queue' of the device with 'ifindex',
- * sharing 'umem' in zero-copy mode if 'zerocopy' is true and in copy mode
- * otherwise, stocks its fill ring and stores it in '*xskp'.  The socket
- * receives nothing until it is put in the XDP program's XSKMAP.  Returns 0
- * or a positive errno value, with a message in '*errp'. */
-int
-afzc_xsk_open(struct afzc_umem *umem, int ifindex, uint32_t queue,
-              bool zerocopy, bool use_need_wakeup, struct afzc_xsk **xskp,
-              char **errp)
+/* Allocates an afzc_xsk for queue 'queue' sharing 'umem', with no socket
+ * or rings yet, and joins the UMEM's fill budget with at least 'fill_min'
+ * frames.  Returns 0 or a positive errno value, with a message in '*errp'. */
+static int
+afzc_xsk_create(struct afzc_umem *umem, int ifindex, uint32_t queue,
+                uint32_t fill_min, bool use_need_wakeup,
+                struct afzc_xsk **xskp, char **errp)
 {
     struct afzc_xsk *xsk;
     int error;
 
     xsk = xzalloc_cacheline(sizeof *xsk);
     xsk->umem = umem;
+    xsk->fd = -1;
     xsk->ifindex = ifindex;
     xsk->queue = queue;
     xsk->use_need_wakeup = use_need_wakeup;
     ovs_spin_init(&xsk->tx_lock);
-    xsk->fill_min = zerocopy ? afzc_xsk_zerocopy_min(umem, ifindex) : 0;
+    xsk->fill_min = fill_min;
     error = afzc_umem_fill_join(umem, xsk->fill_min, &xsk->fill_target,
                                 errp);
     if (error) {
@@ -335,14 +334,63 @@ afzc_xsk_open(struct afzc_umem *umem, int ifindex, uint32_t queue,
                             afzc_umem_n_frames(umem) / 8));
     xsk->next_maintain = time_msec() + AFZC_XSK_MAINTAIN_MS;
     xsk->owner_id = afzc_umem_new_owner_id(umem);
+    *xskp = xsk;
+    return 0;
+}
+
+/* Frees 'xsk', which afzc_xsk_create() made, before afzc_xsk_start(): its
+ * rings, its socket if it has one, and its share of the fill budget. */
+static void
+afzc_xsk_destroy(struct afzc_xsk *xsk)
+{
+    afzc_xsk_unmap_rings(xsk);
+    if (xsk->fd >= 0) {
+        close(xsk->fd);
+    }
+    afzc_umem_fill_leave(xsk->umem, xsk->fill_share);
+    afzc_xsk_free(xsk);
+}
+
+/* Stocks the fill ring of 'xsk', whose rings are set up, and makes it one
+ * of the sockets that afzc_xsk_get_umem_counts() sees. */
+static void
+afzc_xsk_start(struct afzc_xsk *xsk)
+{
+    while (afzc_xsk_refill(xsk)) {
+        continue;
+    }
+
+    ovs_mutex_lock(&afzc_xsks_mutex);
+    ovs_list_push_back(&afzc_xsks, &xsk->node);
+    ovs_mutex_unlock(&afzc_xsks_mutex);
+}
+
+/* Opens an AF_XDP socket on queue 'queue' of the device with 'ifindex',
+ * sharing 'umem' in zero-copy mode if 'zerocopy' is true and in copy mode
+ * otherwise, stocks its fill ring and stores it in '*xskp'.  The socket
+ * receives nothing until it is put in the XDP program's XSKMAP.  Returns 0
+ * or a positive errno value, with a message in '*errp'. */
+int
+afzc_xsk_open(struct afzc_umem *umem, int ifindex, uint32_t queue,
+              bool zerocopy, bool use_need_wakeup, struct afzc_xsk **xskp,
+              char **errp)
+{
+    struct afzc_xsk *xsk;
+    int error;
+
+    error = afzc_xsk_create(umem, ifindex, queue,
+                            (zerocopy
+                             ? afzc_xsk_zerocopy_min(umem, ifindex) : 0),
+                            use_need_wakeup, &xsk, errp);
+    if (error) {
+        return error;
+    }
     xsk->fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
     if (xsk->fd < 0) {
         error = errno;
         *errp = xasprintf("cannot create AF_XDP socket (%s)",
                           ovs_strerror(error));
-        afzc_umem_fill_leave(umem, xsk->fill_share);
-        afzc_xsk_free(xsk);
-        return error;
+        goto error;
     }
 
     error = afzc_xsk_map_rings(xsk, errp);
@@ -362,23 +410,47 @@ afzc_xsk_open(struct afzc_umem *umem, int ifindex, uint32_t queue,
     }
     xsk->zerocopy = zerocopy;
     xsk->sg = afzc_umem_sg(umem, zerocopy);
-
-    while (afzc_xsk_refill(xsk)) {
-        continue;
-    }
-
-    ovs_mutex_lock(&afzc_xsks_mutex);
-    ovs_list_push_back(&afzc_xsks, &xsk->node);
-    ovs_mutex_unlock(&afzc_xsks_mutex);
+    afzc_xsk_start(xsk);
     *xskp = xsk;
     return 0;
 
 error:
-    afzc_xsk_unmap_rings(xsk);
-    close(xsk->fd);
-    afzc_umem_fill_leave(umem, xsk->fill_share);
-    afzc_xsk_free(xsk);
+    afzc_xsk_destroy(xsk);
     return error;
+}
+
+/* For test harnesses that play the kernel's part: makes in '*xskp' a copy
+ * mode afzc_xsk sharing 'umem' that has no socket and uses the caller's
+ * rings 'rx', 'tx', 'fill' and 'comp' (struct afzc_ring set up by hand over
+ * memory of the caller's, not mapped), with need_wakeup and with
+ * multi-buffer packets if 'sg' is true, and stocks its fill ring.  The
+ * caller keeps the rings' memory until afzc_xsk_close(), and should leave
+ * XDP_RING_NEED_WAKEUP clear in the tx ring's flags, since there is no
+ * socket to kick.  Returns 0 or a positive errno value, with a message in
+ * '*errp'. */
+int
+afzc_xsk_open_rings(struct afzc_umem *umem, uint32_t queue, bool sg,
+                    const struct afzc_ring *rx, const struct afzc_ring *tx,
+                    const struct afzc_ring *fill,
+                    const struct afzc_ring *comp, struct afzc_xsk **xskp,
+                    char **errp)
+{
+    struct afzc_xsk *xsk;
+    int error;
+
+    error = afzc_xsk_create(umem, 0, queue, 0, true, &xsk, errp);
+    if (error) {
+        return error;
+    }
+    xsk->rx = *rx;
+    xsk->tx = *tx;
+    xsk->fill = *fill;
+    xsk->comp = *comp;
+    xsk->rx.map = xsk->tx.map = xsk->fill.map = xsk->comp.map = NULL;
+    xsk->sg = sg;
+    afzc_xsk_start(xsk);
+    *xskp = xsk;
+    return 0;
 }
 
 /* Turns on busy polling for 'xsk': the kernel then runs the device's NAPI
@@ -693,7 +765,7 @@ afzc_xsk_drop_rx_desc(struct afzc_xsk *xsk, const struct xdp_desc *desc,
         uint64_t addr = desc->addr;
 
         afzc_stash_give(xsk->umem, &xsk->rx_stash, &addr, 1);
-        ++*taken;
+        (*taken)++;
     }
 }
 
@@ -1079,8 +1151,10 @@ afzc_xsk_close(struct afzc_xsk *xsk)
     afzc_stash_drain(xsk->umem, &xsk->rx_stash);
     afzc_stash_drain(xsk->umem, &xsk->tx_stash);
     afzc_xsk_unmap_rings(xsk);
-    afzc_umem_unbind(xsk->umem, xsk->fd);
-    close(xsk->fd);
+    if (xsk->fd >= 0) {
+        afzc_umem_unbind(xsk->umem, xsk->fd);
+        close(xsk->fd);
+    }
 
     /* With its rings unmapped and its descriptor closed, the socket is
      * gone and the kernel has let go of every frame it held for it: in

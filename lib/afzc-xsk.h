@@ -93,11 +93,18 @@ struct afzc_xsk_kstats {
     bool has_v2;                /* The last three fields are valid. */
 };
 
+struct afzc_ring;
 struct afzc_xsk;
 
 int afzc_xsk_open(struct afzc_umem *, int ifindex, uint32_t queue,
                   bool zerocopy, bool use_need_wakeup, struct afzc_xsk **,
                   char **errp);
+int afzc_xsk_open_rings(struct afzc_umem *, uint32_t queue, bool sg,
+                        const struct afzc_ring *rx,
+                        const struct afzc_ring *tx,
+                        const struct afzc_ring *fill,
+                        const struct afzc_ring *comp, struct afzc_xsk **,
+                        char **errp);
 void afzc_xsk_close(struct afzc_xsk *);
 int afzc_xsk_fd(const struct afzc_xsk *);
 int afzc_xsk_set_busy_poll(struct afzc_xsk *, int budget);

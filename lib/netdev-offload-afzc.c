@@ -42,6 +42,15 @@
 #define AFZC_OFFLOAD_ZEROCOPY_REASON \
     "a zero-copy port, which XDP redirects do not reliably reach yet"
 
+/* How old, in milliseconds, the counters that flow_get reports may be, at
+ * most.  With many flows, afzc reads all their counters at once
+ * (afzc_xdp_flow_get_recent()) about once per pass over the flows (a
+ * revalidator's dump, "ovs-appctl dpctl/dump-flows"), so that they are
+ * about as old as one pass, and never older than this: like the counters
+ * of flows offloaded to NICs, which drivers refresh about once a
+ * second. */
+#define AFZC_OFFLOAD_STATS_MAX_AGE 1000
+
 VLOG_DEFINE_THIS_MODULE(netdev_offload_afzc);
 
 COVERAGE_DEFINE(afzc_offload_put);
@@ -536,7 +545,10 @@ netdev_offload_afzc_flow_get(struct netdev *netdev,
     int error;
 
     xdp = netdev_afzc_lock_xdp(netdev);
-    error = xdp ? afzc_xdp_flow_get(xdp, ufid, &xs) : ENOENT;
+    error = (xdp
+             ? afzc_xdp_flow_get_recent(xdp, ufid, AFZC_OFFLOAD_STATS_MAX_AGE,
+                                        &xs)
+             : ENOENT);
     netdev_afzc_unlock(netdev);
     if (error) {
         return error;

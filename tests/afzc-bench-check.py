@@ -101,6 +101,15 @@ def check(path, size, flows_list, configs):
                     and (r.get("offloaded_flows") or 0) < flows):
                 problems.append("%s, %d flows: %s offloaded"
                                 % (config, flows, r.get("offloaded_flows")))
+            # A setup rate is measured for the offload rows with 1000
+            # flows or more, and is a positive number of flows a second.
+            setup = r.get("setup_flows_per_s", "missing")
+            if setup == "missing" or (
+                    setup is not None
+                    and not (config.startswith("afzc-offload")
+                             and flows >= 1000 and setup > 0)):
+                problems.append("%s, %d flows: setup_flows_per_s %s"
+                                % (config, flows, setup))
     return problems
 
 

@@ -64,7 +64,17 @@
 # Source ports start at 9, or at 0 for more than 65527 flows.  With more
 # than 5000 flows, the datapath flow limit is raised to 200000 at once
 # (upcall/set-flow-limit); use a --warmup long enough for the flows to be
-# set up and offloaded (the notes say how many were).
+# set up and offloaded (the notes say how many were).  For the afzc-offload
+# rows with 1000 flows or more, the notes and the JSON
+# (setup_flows_per_s) also give the flow setup rate: b1's offloaded flows
+# are read every 0.2 s from the generator's start, and the rate is 90% of
+# the most seen over the time to reach them, misses arriving meanwhile at
+# the generator's full rate.  Sampled every 0.2 s and counted from the
+# generator's start, it is a lower bound when the flows are all set up
+# within a second or so (1000 flows, typically).
+# With 10000 flows or more, the notes also give the CPU that ovs-vswitchd
+# spends outside its PMD threads, and in its revalidators, in the 4 s after
+# the traffic stops, while the flows are idle but still offloaded.
 #
 # Every measurement of an XDP program (the afzc-offload* rows and xdp)
 # is followed by a second, one-second window of the same traffic, without
@@ -562,6 +572,7 @@ start_gen() {
 # sink's rate in packets per second (empty on failure).
 measure() {
     local cfg=$1 size=$2 nflows=$3 tag=$1-$2-$3 sink_pid i perf_pid
+    local setup_pid=
     local sink_out=$run/sink-$tag.out gen_out=$run/gen-$tag.out
     ip netns exec "$ns_sink" "$bench" sink --dev eth0 --wait 5 \
         --warmup "$warmup" \
@@ -582,6 +593,13 @@ measure() {
     # The generator is stopped as soon as the sink is done; --seconds only
     # bounds it in case the sink never finishes.
     start_gen "$size" "$nflows" $((5 + warmup + seconds + 5)) "$gen_out"
+    case $cfg in
+        afzc-offload*)
+            if [ "$nflows" -ge 1000 ]; then
+                setup_probe "$tag-$round" "$nflows" &
+                setup_pid=$!
+            fi ;;
+    esac
     if [ "$perf" = yes ]; then
         perf_probe "$tag-$round" &
         perf_pid=$!
@@ -592,6 +610,9 @@ measure() {
     esac
     wait "$sink_pid"
     [ "$perf" = yes ] && wait "$perf_pid"
+    if [ -n "$setup_pid" ]; then
+        wait "$setup_pid"
+    fi
     kill -TERM "$gen_pid" 2> /dev/null
     wait "$gen_pid" || warn "$tag: the generator failed: $(cat "$gen_out")"
     sed -n 's/.*rx_pps=\([0-9]*\).*/\1/p' "$sink_out" | tail -n 1
@@ -675,6 +696,72 @@ perf_probe() {
         > /dev/null 2>&1 || return 0
     perf report -q -i "$data" --no-children --sort cpu,comm,sym --stdio \
         --percent-limit 0.5 > "$run/perf-$1.txt" 2> /dev/null
+}
+
+# For an afzc-offload row: from the moment the generator starts, reads
+# b1's offloaded_flows (afzc/show) every 0.2 s until it reaches $2 flows or
+# the warmup and the measurement are over, into $run/setup-flows-$1 as
+# "SECONDS FLOWS" lines.  Each measurement starts with no datapath flow
+# (revalidator/purge), so these are the flows of its own traffic being
+# set up and offloaded.
+setup_probe() {
+    local out=$run/setup-flows-$1 want=$2 t0 now n
+    t0=$(date +%s%N)
+    : > "$out"
+    while :; do
+        now=$(date +%s%N)
+        [ $(( (now - t0) / 1000000 )) -gt $(( (warmup + seconds) * 1000 )) ] \
+            && break
+        n=$(afzc_counter b1 offloaded_flows)
+        echo "$(( (now - t0) / 1000000 )) ${n:-0}" >> "$out"
+        [ "${n:-0}" -ge "$want" ] && break
+        sleep 0.2
+    done
+}
+
+# Prints the flow setup rate, in flows per second, that setup_probe()
+# measured for $1: 90% of the most flows it saw, over the time it took to
+# get there ("-" if it saw fewer than 100).
+setup_rate() {
+    awk '{ t[NR] = $1; n[NR] = $2; if ($2 > max) max = $2 }
+         END {
+             if (max < 100) { print "-"; exit }
+             for (i = 1; i <= NR; i++)
+                 if (n[i] >= 0.9 * max) {
+                     printf "%.0f\n", n[i] * 1000 / (t[i] > 0 ? t[i] : 1)
+                     exit
+                 }
+         }' "$run/setup-flows-$1" 2> /dev/null || echo -
+}
+
+# CPU time, in clock ticks, of the threads of ovs-vswitchd other than the
+# PMD threads (which poll whether or not there is traffic), and of its
+# revalidator threads alone: "ALL REVALIDATORS".
+vswitchd_nonpmd_ticks() {
+    local pid t
+    pid=$(pid_from_file "$run/ovs-vswitchd.pid") || return 1
+    for t in /proc/"$pid"/task/*; do
+        echo "$(cat "$t/comm" 2> /dev/null) $(awk '{ print $14 + $15 }' \
+              "$t/stat" 2> /dev/null)"
+    done | awk '$1 !~ /^pmd/ { all += $2 }
+                $1 ~ /^revalidator/ { rev += $2 }
+                END { print all + 0, rev + 0 }'
+}
+
+# For an afzc-offload row with many flows, once its traffic has stopped:
+# how much CPU ovs-vswitchd spends on the flows alone, idle but still
+# offloaded (they expire after other_config:max-idle, 10 s by default),
+# over 4 s.  Prints "FLOWS ALL% REVALIDATORS%" (percent of one CPU).
+idle_cpu_probe() {
+    local hz t0 t1 n
+    hz=$(getconf CLK_TCK)
+    n=$(afzc_counter b1 offloaded_flows)
+    t0=$(vswitchd_nonpmd_ticks) || return 0
+    sleep 4
+    t1=$(vswitchd_nonpmd_ticks) || return 0
+    echo "${n:-0} $t0 $t1" | awk -v hz="$hz" '{
+        printf "%d %.1f %.1f\n", $1, 100 * ($4 - $2) / hz / 4,
+               100 * ($5 - $3) / hz / 4 }'
 }
 
 # Sets the transmit offloads (checksum, TSO, UDP segmentation) of the
@@ -973,10 +1060,23 @@ for round in $(seq "$repeat"); do
                         >> "$run/bpf-ns"
                     echo "$cfg $size $nflows flows run $round: XDP program" \
                          "${ns:-?} ns per frame (bpf_stats)" >> "$notes"
+                    case $cfg in
+                        afzc-offload*)
+                            if [ "$nflows" -ge 10000 ]; then
+                                idle=$(idle_cpu_probe)
+                                [ -n "$idle" ] && echo "$idle" | awk \
+                                    -v h="$cfg $size $nflows flows run $round:" '{
+                                    printf "%s %d offloaded flows idle: %s%% of" \
+                                           " a CPU in ovs-vswitchd outside the" \
+                                           " PMD threads, %s%% in its" \
+                                           " revalidators\n", h, $1, $2, $3 }' \
+                                    >> "$notes"
+                            fi ;;
+                    esac
                     ;;
             esac
             eff=$(cat "$run/eff-$cfg-$size-$nflows" 2> /dev/null)
-            offl=
+            offl= setup=
             case $cfg in
                 afzc*)
                     afzc_snapshot "$tag-after"
@@ -990,6 +1090,14 @@ for round in $(seq "$repeat"); do
                             echo "$cfg $size $nflows flows run $round:" \
                                  "${offl:-0} of ${dpfl:-0} datapath flows" \
                                  "offloaded to XDP" >> "$notes"
+                            if [ "$nflows" -ge 1000 ]; then
+                                setup=$(setup_rate "$tag")
+                                echo "$cfg $size $nflows flows run $round:" \
+                                     "flow setup ${setup} flows/s to 90%" \
+                                     "($(tail -n 1 "$run/setup-flows-$tag" \
+                                         2> /dev/null | awk '{ printf "%d flows after %.1f s", $2, $1 / 1000 }'))" \
+                                     >> "$notes"
+                            fi
                             ;;
                     esac
                     extra="b2 tx_zerocopy=$(afzc_delta "$tag" b2 tx_zerocopy)"
@@ -1004,7 +1112,7 @@ for round in $(seq "$repeat"); do
                     ;;
             esac
             echo "$cfg $size $nflows ${pps:--} ${eff:--} ${offl:--}" \
-                >> "$results"
+                 "${setup:--}" >> "$results"
             say "$(printf 'run %s: %-20s %5s bytes %5s flows: %s Mpps' \
                    "$round" "$cfg" "$size" "$nflows" "$(mpps "$pps")")${eff:+ ($(mpps "$eff") Mpps per CPU-second)}${offl:+, $offl flows offloaded}"
             if [ "$ovs_needed" = yes ] && ! vswitchd_alive; then
@@ -1043,7 +1151,7 @@ echo "Receive rate at the sink, Mpps (UDP flows, b1 -> b2, best of $repeat" \
      "runs of ${seconds}s after ${warmup}s warmup)"
 echo
 # $run/results has one line per measurement:
-#   CONFIG SIZE FLOWS PPS PPS-PER-CPU-SECOND OFFLOADED-FLOWS
+#   CONFIG SIZE FLOWS PPS PPS-PER-CPU-SECOND OFFLOADED-FLOWS SETUP-RATE
 # ("-" where there is none).  The table has a row per configuration and
 # number of flows; ratios compare rows with the same number of flows.  The
 # same numbers go to $run/table.json.
@@ -1055,6 +1163,7 @@ awk -v sizes="$sizes" -v flows="$flows_list" -v repeat="$repeat" \
         if ($4 != "-" && (pps[key] == "" || $4 + 0 > pps[key] + 0)) pps[key] = $4
         if ($5 != "-") { effsum[key] += $5; effn[key]++ }
         if ($6 != "-" && (offl[key] == "" || $6 + 0 > offl[key] + 0)) offl[key] = $6
+        if ($7 != "" && $7 != "-") setups[key] = setups[key] " " $7
         runs[key] = runs[key] " " ($4 == "-" ? "-" : sprintf("%.3f", $4 / 1e6))
         # The same in packets per second, for the round-by-round ratios:
         # at 0.001 Mpps, the rates of a slow run (of a sanitizer build, of
@@ -1204,12 +1313,22 @@ awk -v sizes="$sizes" -v flows="$flows_list" -v repeat="$repeat" \
                     printf "\"rounds_afxdp\": %s, \"rounds_ahead_afxdp\": %s, ", jnum(rn_afxdp[k]), jnum(rahead_afxdp[k]) > jf
                     printf "\"ratio_afzc\": %s, \"ratio_afxdp\": %s, ", jnum(ra), jnum(rb) > jf
                     printf "\"round_median_afxdp\": %s, \"round_median_xdp\": %s, ", jnum(rmed_afxdp[k]), jnum(rmed_xdp[k]) > jf
-                    printf "\"offloaded_flows\": %s}", jnum(offl[k]) > jf
+                    printf "\"offloaded_flows\": %s, ", jnum(offl[k]) > jf
+                    printf "\"setup_flows_per_s\": %s}", jnum(median(setups[k])) > jf
                     sep = ",\n"
                 }
         }
         printf "\n  ]\n}\n" > jf
         close(jf)
+    }
+    # The median of the space-separated numbers in string l ("" if none).
+    function median(l,    v, m, x, y, t) {
+        m = split(l, v, " ")
+        if (!m) return ""
+        for (x = 1; x <= m; x++)
+            for (y = x + 1; y <= m; y++)
+                if (v[y] + 0 < v[x] + 0) { t = v[x]; v[x] = v[y]; v[y] = t }
+        return m % 2 ? v[(m + 1) / 2] : sprintf("%.0f", (v[m / 2] + v[m / 2 + 1]) / 2)
     }
     function join(a, m,    s, x) {
         s = ""
