@@ -70,6 +70,8 @@ struct netdev_afzc {
     int requested_busy_poll;
     char *requested_hook;           /* options:xdp-hook, or NULL. */
     enum afzc_csum_fixup requested_csum_fixup;
+    char *mtu_error;                /* Why the last mtu_request was refused,
+                                     * or NULL if it was not. */
 
     /* Set by reconfigure; stable while PMD threads run. */
     int n_rxq;
@@ -246,6 +248,8 @@ netdev_afzc_destruct(struct netdev *netdev)
     dev->requested_hook = NULL;
     free(dev->csum_fixup_status);
     dev->csum_fixup_status = NULL;
+    free(dev->mtu_error);
+    dev->mtu_error = NULL;
     ovs_mutex_unlock(&dev->lx.mutex);
     netdev_linux_class.destruct(netdev);
 }
@@ -718,6 +722,9 @@ netdev_afzc_get_status(const struct netdev *netdev, struct smap *smap)
 
     netdev_linux_class.get_status(netdev, smap);
     ovs_mutex_lock(&dev->lx.mutex);
+    if (dev->mtu_error) {
+        smap_add(smap, "mtu_error", dev->mtu_error);
+    }
     if (dev->configured) {
         smap_add(smap, "xdp_mode", afzc_xdp_mode_name(dev->mode_in_use));
         smap_add(smap, "umem_mode", (dev->mode_in_use == AFZC_MODE_NATIVE_ZC
@@ -752,9 +759,24 @@ netdev_afzc_get_numa_id(const struct netdev *netdev)
     return afzc_dev_numa_id(netdev_get_name(netdev));
 }
 
+/* Records 'msg' (taken over; NULL to clear) as why the last MTU asked of
+ * 'dev' was refused, for the status column's "mtu_error".  Open vSwitch's
+ * bridge clears the Interface's error column on every reconfiguration and
+ * keeps MTU failures out of it, so that is where operators find it. */
+static void
+netdev_afzc_set_mtu_error(struct netdev_afzc *dev, char *msg)
+{
+    ovs_mutex_lock(&dev->lx.mutex);
+    free(dev->mtu_error);
+    dev->mtu_error = msg;
+    ovs_mutex_unlock(&dev->lx.mutex);
+}
+
 /* netdev class: refuses an MTU that afzc cannot carry in the port's XDP
  * mode (see netdev_afzc_check_mtu()), then lets Linux set it.  An MTU that
- * makes the port a jumbo port, or one no more, sets the port up again. */
+ * makes the port a jumbo port, or one no more, sets the port up again.
+ * Either refusal, afzc's or the driver's, is shown as the status key
+ * "mtu_error" until an MTU is set. */
 static int
 netdev_afzc_set_mtu(struct netdev *netdev, int mtu)
 {
@@ -774,14 +796,22 @@ netdev_afzc_set_mtu(struct netdev *netdev, int mtu)
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
 
         VLOG_WARN_RL(&rl, "%s", msg);
-        free(msg);
+        netdev_afzc_set_mtu_error(dev, msg);
         return error;
     }
     error = netdev_linux_class.set_mtu(netdev, mtu);
-    if (!error && jumbo != (mtu > AFZC_MAX_MTU)) {
+    if (error) {
+        /* Open vSwitch logs the failure itself. */
+        netdev_afzc_set_mtu_error(
+            dev, xasprintf("the device refused MTU %d (%s)", mtu,
+                           ovs_strerror(error)));
+        return error;
+    }
+    netdev_afzc_set_mtu_error(dev, NULL);
+    if (jumbo != (mtu > AFZC_MAX_MTU)) {
         netdev_request_reconfigure(netdev);
     }
-    return error;
+    return 0;
 }
 
 /* netdev class: statistics.  Packet and byte counts are the AF_XDP
