@@ -36,3 +36,14 @@ DISTCLEANFILES += lib/afzc-ovs-config.h
 # The skeleton headers are generated: objects that include them must wait
 # for them even when a single target, not "all", is made.
 $(lib_libafzc_la_OBJECTS): $(BPF_SKELS)
+
+# With --enable-sanitizers, each program of ours is linked with this object
+# (not through libafzc.la, whose unreferenced members the linker would
+# drop): its constructor sends each sanitizer's reports to the file its
+# options name (see the file).
+if AFZC_SANITIZERS
+AFZC_SANITIZER_SOURCES = lib/afzc-sanitizers.c
+else
+AFZC_SANITIZER_SOURCES =
+endif
+EXTRA_DIST += lib/afzc-sanitizers.c

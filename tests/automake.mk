@@ -195,9 +195,29 @@ check-afzc-ovn: all $(AFZC_OVN_TESTSUITE) tests/atconfig tests/atlocal
 	@$(SHELL) '$(srcdir)/utilities/afzc-ovn-deps.sh'
 	@suite='$(AFZC_OVN_TESTSUITE)'; $(AFZC_RUN_SYSTEM_SUITE)
 
+# The system suite under AddressSanitizer, LeakSanitizer and UBSan: in a
+# tree configured with --enable-sanitizers, "make check-afzc" there (the
+# sanitizer settings come from tests/atlocal).  Elsewhere, the same in
+# build-asan/, the sanitizer build that "utilities/afzc-build.sh
+# --sanitizers" sets up beside this tree, against an Open vSwitch built
+# with the sanitizers too.  About 25 minutes; run by hand, not by CI.  See
+# Documentation/topics/afzc-testing.rst.
+if AFZC_SANITIZERS
+check-afzc-sanitizers: check-afzc
+else
+AFZC_SANITIZER_BUILD = $(abs_top_srcdir)/build-asan
+check-afzc-sanitizers:
+	@if test ! -f '$(AFZC_SANITIZER_BUILD)/Makefile'; then \
+	  echo "$@: no sanitizer build in $(AFZC_SANITIZER_BUILD): run utilities/afzc-build.sh --sanitizers first, or configure a tree with --enable-sanitizers" >&2; \
+	  exit 1; \
+	fi
+	cd '$(AFZC_SANITIZER_BUILD)' && $(MAKE) $(AM_MAKEFLAGS) check-afzc-sanitizers
+endif
+EXTRA_DIST += tests/afzc-lsan.supp
+
 .PHONY: afzc-testsuites check-afzc-unit check-afzc check-afzc-traffic \
 	check-afzc-traffic-offload check-afzc-zerocopy check-afzc-ovn \
-	clean-afzc-tests
+	check-afzc-sanitizers clean-afzc-tests
 
 clean-local: clean-afzc-tests
 clean-afzc-tests:
@@ -235,7 +255,8 @@ tests_ovstest_afzc_SOURCES = \
 	tests/test-afzc-ring.c \
 	tests/test-afzc-translate.c \
 	tests/test-afzc-umem.c \
-	tests/test-afzc-xdp-diff.c
+	tests/test-afzc-xdp-diff.c \
+	$(AFZC_SANITIZER_SOURCES)
 tests_ovstest_afzc_CPPFLAGS = $(AM_CPPFLAGS) -I $(OVS_SRCDIR)/tests
 tests_ovstest_afzc_LDADD = \
 	lib/libafzc.la \

@@ -1165,6 +1165,10 @@ awk -v sizes="$sizes" -v flows="$flows_list" -v repeat="$repeat" \
         if ($6 != "-" && (offl[key] == "" || $6 + 0 > offl[key] + 0)) offl[key] = $6
         if ($7 != "" && $7 != "-") setups[key] = setups[key] " " $7
         runs[key] = runs[key] " " ($4 == "-" ? "-" : sprintf("%.3f", $4 / 1e6))
+        # The same in packets per second, for the round-by-round ratios:
+        # at 0.001 Mpps, the rates of a slow run (of a sanitizer build, of
+        # a few ten thousand packets per second) are off by percents.
+        ppsruns[key] = ppsruns[key] " " $4
         jruns[key] = jruns[key] (jruns[key] == "" ? "" : ", ") \
                      ($4 == "-" ? "null" : sprintf("%.0f", $4))
         if (!seen[$1]++) order[n++] = $1
@@ -1175,10 +1179,10 @@ awk -v sizes="$sizes" -v flows="$flows_list" -v repeat="$repeat" \
     # missing) and sets med, lo and hi to the median, lowest and highest of
     # the per-round ratios.  Returns how many rounds had both.
     function paired(k, d1, d2, d3,    na, n1, n2, n3, a, b1, b2, b3, v, m, x, y, t) {
-        na = split(runs[k], a, " ")
-        n1 = (d1 in runs) ? split(runs[d1], b1, " ") : 0
-        n2 = (d2 in runs) ? split(runs[d2], b2, " ") : 0
-        n3 = (d3 in runs) ? split(runs[d3], b3, " ") : 0
+        na = split(ppsruns[k], a, " ")
+        n1 = (d1 in ppsruns) ? split(ppsruns[d1], b1, " ") : 0
+        n2 = (d2 in ppsruns) ? split(ppsruns[d2], b2, " ") : 0
+        n3 = (d3 in ppsruns) ? split(ppsruns[d3], b3, " ") : 0
         m = 0
         for (x = 1; x <= na; x++) {
             t = "-"

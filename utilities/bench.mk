@@ -33,7 +33,8 @@ utilities_ovs_afzc_bench_SOURCES = \
 	utilities/afzc-bench/xsk.c \
 	kernel/afzc-bench.h \
 	lib/afzc-ring.c \
-	lib/afzc-ring.h
+	lib/afzc-ring.h \
+	$(AFZC_SANITIZER_SOURCES)
 nodist_utilities_ovs_afzc_bench_SOURCES = $(BENCH_BPF_SKELS)
 utilities_ovs_afzc_bench_CPPFLAGS = \
 	-I $(top_builddir)/kernel -I $(top_srcdir)/kernel -I $(top_srcdir)/lib \

@@ -3,7 +3,7 @@
 # netdev class before main() runs.
 
 sbin_PROGRAMS += vswitchd/ovs-vswitchd
-vswitchd_ovs_vswitchd_SOURCES = vswitchd/afzc-vswitchd.c
+vswitchd_ovs_vswitchd_SOURCES = vswitchd/afzc-vswitchd.c $(AFZC_SANITIZER_SOURCES)
 vswitchd_ovs_vswitchd_LDADD = \
 	lib/libafzc.la \
 	$(OVS_BUILDDIR)/vswitchd/ovs-vswitchd.o \
@@ -14,6 +14,6 @@ vswitchd_ovs_vswitchd_LDADD = \
 # dpdk_init() and netdev_set_flow_api_enabled() so that afzc sees the
 # Open_vSwitch other_config and registers its flow offload provider (see
 # afzc-vswitchd.c).
-vswitchd_ovs_vswitchd_LDFLAGS = \
+vswitchd_ovs_vswitchd_LDFLAGS = $(AM_LDFLAGS) \
 	-Wl,--wrap=ovs_print_version -Wl,--wrap=dpdk_init \
 	-Wl,--wrap=netdev_set_flow_api_enabled
