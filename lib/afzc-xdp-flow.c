@@ -478,3 +478,95 @@ afzc_xdp_flow_dump_ufids(const struct afzc_xdp *xdp, struct ds *out)
         }
     }
 }
+
+/* One offloaded flow as afzc_xdp_flows_save() copied it. */
+struct afzc_xdp_saved_flow {
+    ovs_u128 ufid;
+    struct afzc_flow_key key, mask;
+    struct afzc_flow_actions acts;
+    struct afzc_xdp_flow_stats stats;
+};
+
+struct afzc_xdp_saved_flows {
+    size_t n;
+    struct afzc_xdp_saved_flow *flows;
+};
+
+/* Copies the offloaded flows of 'xdp', their matches, actions and counters,
+ * for afzc_xdp_flows_restore() to put into the program that replaces it
+ * when its port is set up again (a new XDP mode, number of queues and so
+ * on).  Open vSwitch does not offload its datapath flows again when a port
+ * is reconfigured: without this, they would run in user space until
+ * something changed them.  Returns NULL if 'xdp' is NULL or has no
+ * flows. */
+struct afzc_xdp_saved_flows *
+afzc_xdp_flows_save(struct afzc_xdp *xdp)
+{
+    int actions_fd;
+    struct afzc_xdp_saved_flows *saved;
+    struct afzc_xdp_flow *flow;
+
+    if (!xdp || hmap_is_empty(&xdp->flows)) {
+        return NULL;
+    }
+    actions_fd = bpf_map__fd(xdp->skel->maps.afzc_actions);
+    saved = xzalloc(sizeof *saved);
+    saved->flows = xcalloc(hmap_count(&xdp->flows), sizeof *saved->flows);
+    HMAP_FOR_EACH (flow, node, &xdp->flows) {
+        struct afzc_xdp_saved_flow *sf = &saved->flows[saved->n];
+        uint32_t id = flow->id;
+
+        if (bpf_map_lookup_elem(actions_fd, &id, &sf->acts)
+            || afzc_xdp_flow_read(xdp, flow, &sf->stats)) {
+            continue;
+        }
+        sf->ufid = flow->ufid;
+        sf->key = flow->lookup.key;
+        sf->mask = xdp->masks[flow->lookup.mask_idx].mask;
+        saved->n++;
+    }
+    return saved;
+}
+
+/* Puts the flows of 'saved' into 'xdp', a new program on the same port,
+ * with the counters they had (a flow handed to user space stays so), and
+ * frees 'saved'.  A flow that does not fit, or whose output port is gone,
+ * is left out: its packets take the user path.  With 'xdp' NULL, only frees
+ * 'saved'.  Returns the number of flows put. */
+size_t
+afzc_xdp_flows_restore(struct afzc_xdp *xdp,
+                       struct afzc_xdp_saved_flows *saved)
+{
+    size_t n = 0;
+
+    if (!saved) {
+        return 0;
+    }
+    for (size_t i = 0; xdp && i < saved->n; i++) {
+        struct afzc_xdp_saved_flow *sf = &saved->flows[i];
+        struct afzc_xdp_flow *flow;
+        size_t n_acts = 0;
+
+        while (n_acts < AFZC_MAX_ACTIONS
+               && sf->acts.actions[n_acts].type != AFZC_ACT_NONE) {
+            n_acts++;
+        }
+        if (afzc_xdp_flow_put(xdp, &sf->ufid, &sf->key, &sf->mask,
+                              sf->acts.actions, n_acts)) {
+            continue;
+        }
+        flow = afzc_xdp_flow_find(xdp, &sf->ufid);
+        flow->base_packets = sf->stats.packets;
+        flow->base_bytes = sf->stats.bytes;
+        flow->last_packets = sf->stats.packets;
+        flow->used_ms = sf->stats.used_ms;
+        if (sf->stats.in_user) {
+            flow->in_user = true;
+            xdp->n_in_user++;
+        }
+        n++;
+    }
+    free(saved->flows);
+    free(saved);
+    return n;
+}

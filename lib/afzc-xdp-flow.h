@@ -60,4 +60,11 @@ void afzc_xdp_n_full(const struct afzc_xdp *, uint64_t *flows_full,
                      uint64_t *masks_full);
 void afzc_xdp_flow_dump_ufids(const struct afzc_xdp *, struct ds *);
 
+/* The offloaded flows of a program that is about to be replaced, to be put
+ * into its successor. */
+struct afzc_xdp_saved_flows;
+struct afzc_xdp_saved_flows *afzc_xdp_flows_save(struct afzc_xdp *);
+size_t afzc_xdp_flows_restore(struct afzc_xdp *,
+                              struct afzc_xdp_saved_flows *);
+
 #endif /* afzc-xdp-flow.h */

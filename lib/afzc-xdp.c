@@ -390,6 +390,16 @@ afzc_xdp_attach(const char *devname, int ifindex, bool native, bool frags,
 
     afzc_xdp_query(ifindex, &xdp->prog_id, &ours);
     ovs_mutex_lock(&afzc_xdps_mutex);
+    /* afzc_xdp_detach() took this device out of the other programs' output
+     * maps; a port set up again (a new XDP mode, say) is an output again
+     * for the offloaded flows of other ports that still send to it, which
+     * Open vSwitch does not offload again. */
+    struct afzc_xdp *other;
+    uint32_t key = ifindex;
+    LIST_FOR_EACH (other, node, &afzc_xdps) {
+        bpf_map_update_elem(bpf_map__fd(other->skel->maps.afzc_ports),
+                            &key, &key, BPF_ANY);
+    }
     ovs_list_push_back(&afzc_xdps, &xdp->node);
     ovs_mutex_unlock(&afzc_xdps_mutex);
     *xdpp = xdp;

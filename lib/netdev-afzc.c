@@ -31,6 +31,7 @@
 #include "afzc-stats.h"
 #include "afzc-umem.h"
 #include "afzc-xdp.h"
+#include "afzc-xdp-flow.h"
 #include "afzc-xsk.h"
 #include "dp-packet.h"
 #include "netdev-linux-private.h"
@@ -627,6 +628,8 @@ netdev_afzc_reconfigure(struct netdev *netdev)
 {
     struct netdev_afzc *dev = netdev_afzc_cast(netdev);
     const char *name = netdev_get_name(netdev);
+    struct afzc_xdp_saved_flows *saved = NULL;
+    size_t n_restored = 0;
     enum afzc_xdp_mode mode;
     char driver[32];
     char *msg = NULL;
@@ -653,6 +656,9 @@ netdev_afzc_reconfigure(struct netdev *netdev)
         goto out;
     }
 
+    /* The offloaded flows go over to the new program (see
+     * afzc_xdp_flows_save()). */
+    saved = afzc_xdp_flows_save(dev->xdp);
     netdev_afzc_teardown(dev);
     dev->ifindex = if_nametoindex(name);
     if (!dev->ifindex) {
@@ -685,6 +691,10 @@ netdev_afzc_reconfigure(struct netdev *netdev)
 
     dev->mode = dev->requested_mode;
     dev->mode_in_use = mode;
+    if (netdev_is_flow_api_enabled() && mode != AFZC_MODE_NATIVE_ZC) {
+        n_restored = afzc_xdp_flows_restore(dev->xdp, saved);
+        saved = NULL;
+    }
     dev->use_need_wakeup = dev->requested_need_wakeup;
     dev->busy_poll = dev->requested_busy_poll;
     free(dev->hook);
@@ -697,6 +707,10 @@ netdev_afzc_reconfigure(struct netdev *netdev)
     VLOG_INFO("%s: %d queue%s in %s XDP mode, program id %"PRIu32,
               name, dev->n_rxq, dev->n_rxq == 1 ? "" : "s",
               afzc_xdp_mode_name(mode), afzc_xdp_prog_id(dev->xdp));
+    if (n_restored) {
+        VLOG_INFO("%s: %"PRIuSIZE" offloaded flow%s carried over to the new "
+                  "program", name, n_restored, n_restored == 1 ? "" : "s");
+    }
     netdev_change_seq_changed(netdev);
 
 out:
@@ -704,6 +718,7 @@ out:
         VLOG_ERR("%s", msg ? msg : ovs_strerror(error));
     }
 out_quiet:
+    afzc_xdp_flows_restore(NULL, saved);     /* Frees what is left. */
     free(msg);
     ovs_mutex_unlock(&dev->lx.mutex);
     return error;
