@@ -406,6 +406,26 @@ afzc_xdp_attach(const char *devname, int ifindex, bool native, bool frags,
     return 0;
 }
 
+/* Tells every program that the output port whose device had 'old_ifindex'
+ * now has a new device, 'new_ifindex' (a veth deleted and created again
+ * under its port): the offloaded flows that output to it name the old
+ * ifindex, which Open vSwitch does not change in flows whose actions stay
+ * the same, so the old ifindex is made to redirect to the new device. */
+void
+afzc_xdp_output_moved(uint32_t old_ifindex, uint32_t new_ifindex)
+{
+    struct afzc_xdp *xdp;
+
+    ovs_mutex_lock(&afzc_xdps_mutex);
+    LIST_FOR_EACH (xdp, node, &afzc_xdps) {
+        if ((uint32_t) xdp->ifindex != new_ifindex) {
+            bpf_map_update_elem(bpf_map__fd(xdp->skel->maps.afzc_ports),
+                                &old_ifindex, &new_ifindex, BPF_ANY);
+        }
+    }
+    ovs_mutex_unlock(&afzc_xdps_mutex);
+}
+
 /* Detaches and unloads 'xdp', if it is still the program on its device. */
 void
 afzc_xdp_detach(struct afzc_xdp *xdp)

@@ -40,6 +40,7 @@ unsigned int afzc_xdp_cache_entries(bool *in_use);
 int afzc_xdp_attach(const char *devname, int ifindex, bool native,
                     bool frags, struct afzc_xdp **, char **errp);
 void afzc_xdp_detach(struct afzc_xdp *);
+void afzc_xdp_output_moved(uint32_t old_ifindex, uint32_t new_ifindex);
 int afzc_xdp_check_hook(const char *file, char **errp);
 int afzc_xdp_set_hook(struct afzc_xdp *, const char *file, char **errp);
 int afzc_xdp_get_hook_stats(const struct afzc_xdp *, uint32_t queue,

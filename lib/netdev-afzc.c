@@ -630,6 +630,7 @@ netdev_afzc_reconfigure(struct netdev *netdev)
     const char *name = netdev_get_name(netdev);
     struct afzc_xdp_saved_flows *saved = NULL;
     size_t n_restored = 0;
+    int old_ifindex;
     enum afzc_xdp_mode mode;
     char driver[32];
     char *msg = NULL;
@@ -660,6 +661,7 @@ netdev_afzc_reconfigure(struct netdev *netdev)
      * afzc_xdp_flows_save()). */
     saved = afzc_xdp_flows_save(dev->xdp);
     netdev_afzc_teardown(dev);
+    old_ifindex = dev->ifindex;
     dev->ifindex = if_nametoindex(name);
     if (!dev->ifindex) {
         /* Open vSwitch logs the failure and reports the missing device. */
@@ -694,6 +696,9 @@ netdev_afzc_reconfigure(struct netdev *netdev)
     if (netdev_is_flow_api_enabled() && mode != AFZC_MODE_NATIVE_ZC) {
         n_restored = afzc_xdp_flows_restore(dev->xdp, saved);
         saved = NULL;
+    }
+    if (old_ifindex && old_ifindex != dev->ifindex) {
+        afzc_xdp_output_moved(old_ifindex, dev->ifindex);
     }
     dev->use_need_wakeup = dev->requested_need_wakeup;
     dev->busy_poll = dev->requested_busy_poll;
