@@ -88,13 +88,14 @@
 #
 # Other work: everything the soak starts runs at nice 19, so other work on
 # the machine can starve it, and its rates drop for reasons of no fault's.
-# A background sampler records the CPU time the soak's processes get; before
-# each fault the script waits (up to 60 s) until they had --quiet-cpu CPUs
-# over 2 s, and a window of rates in which they had less counts neither as
-# recovered nor against the 60 s a fault has to recover in (up to 180 s in
-# all).  The table's "others CPU" column gives the mean CPUs that other
-# processes took while each fault ran, and its notes the seconds the soak
-# waited for CPU and was short of it during the recovery.
+# A background sampler records the CPU time the soak's processes (ovs-
+# vswitchd, ovsdb-server, the generators and sinks) get.  A level is
+# measured with the CPU they had then; a 1 s window of rates in which they
+# had less than --cpu-share of that counts neither as recovered nor against
+# the 60 s a fault has to recover in (up to 180 s in all).  The table's
+# "others CPU" column gives the mean CPUs that other processes took while
+# each fault ran, and its notes the seconds the soak was short of CPU
+# during the recovery.
 #
 # Usage: utilities/afzc-soak.sh [OPTION]...
 #   --duration=S    seconds to run the schedule for (default: 600); the
@@ -102,10 +103,10 @@
 #   --json FILE     also write the results as JSON to FILE
 #   --dir=DIR       run directory for databases, logs and raw samples
 #                   (default: /tmp/afzc-soak)
-#   --quiet-cpu=N   CPUs the soak's own processes (ovs-vswitchd, the
-#                   generators and sinks) must get for a 1 s window of
-#                   rates to count (default: 1.2, of the 2 they get on an
-#                   otherwise idle 2-CPU machine); see "Other work" below
+#   --cpu-share=F   share of the CPU time the soak's own processes had
+#                   while a level was measured that they must have for a
+#                   1 s window of rates to count (default: 0.8); see
+#                   "Other work" below
 #   --keep          leave the topology and Open vSwitch running at the end
 #   --teardown      only remove what a --keep or killed run left behind
 #   -h, --help      show this help
@@ -140,9 +141,9 @@ gen_cpu=0
 pmd_mask=0x2
 umem_min=1024
 recover_timeout=60
-# Below this many CPUs for the soak's own processes, the machine is taken
-# to be too busy with other work for rates to mean anything.
-quiet_cpu=1.2
+# A window of rates counts only if the soak's own processes had at least
+# this share of the CPU time they had when the level was measured.
+cpu_share=0.8
 # Every Interface of the baseline configuration has these.
 port_opts="type=afzc options:xdp-mode=generic"
 
@@ -165,7 +166,7 @@ while [ $# -gt 0 ]; do
             json=$1
             shift ;;
         --dir=*) run=${arg#--dir=} ;;
-        --quiet-cpu=*) quiet_cpu=${arg#--quiet-cpu=} ;;
+        --cpu-share=*) cpu_share=${arg#--cpu-share=} ;;
         --keep) keep=yes ;;
         --teardown) teardown_only=yes ;;
         -h|--help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
@@ -419,14 +420,20 @@ stop_gens() {
 
 # The CPU sampler: every quarter of a second, "TIME TICKS" to cpu.txt,
 # TICKS being the CPU time so far of the processes of the soak's namespaces
-# (whose list it renews every second).
+# (found by their network namespace, every 2 s).  Few processes, so that it
+# keeps up on a busy machine.
 cpu_sampler() {
-    local i=0 pids=
+    local i=0 pids= ns inodes=
+    set +e      # A process that goes away must not end the sampler.
+    for ns in "$ns_sw" $ns_far; do
+        inodes="$inodes -o -lname net:\[$(stat -L -c %i "/run/netns/$ns")\]"
+    done
+    inodes=${inodes# -o }
     while :; do
-        if [ $((i % 4)) = 0 ]; then
-            pids=$(for ns in "$ns_sw" $ns_far; do
-                       ip netns pids "$ns" 2> /dev/null
-                   done)
+        if [ $((i % 8)) = 0 ]; then
+            # shellcheck disable=SC2086
+            pids=$(find /proc -mindepth 3 -maxdepth 3 -path '/proc/[0-9]*/ns/net' \
+                       \( $inodes \) 2> /dev/null | cut -d/ -f3)
         fi
         i=$((i + 1))
         # shellcheck disable=SC2086
@@ -473,14 +480,16 @@ levels() {
     local t
     t=$(now)
     window "$(awk -v t="$t" 'BEGIN { printf "%.6f", t - 2 }')" "$t" \
-        | awk '{ printf "%s%s", (NR > 1 ? " " : ""), $2 } END { print "" }'
+        | awk -v c="$(cpu_recent)" '
+            { printf "%s%s", (NR > 1 ? " " : ""), $2 }
+            END { print " " c }'
 }
 
 # Prints the start of the first 1 s window after T (which starts at or
 # after T) in which every stream's mean rate is at least 90% of its level
 # "$2", or nothing.  Windows start on the samples of the first sink.
 recovered_at() {
-    awk -v t="$1" -v lv="$2" -v q="$quiet_cpu" -v hz="$hz" '
+    awk -v t="$1" -v lv="$2" -v share="$cpu_share" -v hz="$hz" '
         FNR == 1 { f++ }
         f == 5 {
             if ($1 > t - 1) { nc++; ct[nc] = $1; cv[nc] = $2 }
@@ -491,18 +500,24 @@ recovered_at() {
         }
         END {
             split(lv, L, " ")
+            q = share * L[5]
             for (k = 1; k <= n[1]; k++) {
                 start = ts[1, k] - 0.25
                 if (start < t) start = t
                 end = start + 1
-                # The CPU the soak had in the window (deltas of a process
-                # that died count as nothing).
-                cpu = 0
-                for (j = 2; j <= nc; j++)
-                    if (ct[j] > start && ct[j] <= end && cv[j] > cv[j - 1])
-                        cpu += cv[j] - cv[j - 1]
-                if (nc == 0 || ct[nc] < end) exit
-                if (cpu / hz < q) continue
+                # The CPUs the soak had over the window, from the samples
+                # around it; unknown (the window counts) if they are too
+                # sparse or a process died.
+                j0 = 0; j1 = 0
+                for (j = 1; j <= nc; j++) {
+                    if (!j0 && ct[j] >= start - 0.3) j0 = j
+                    if (ct[j] <= end + 0.3) j1 = j
+                }
+                if (nc && ct[nc] < end && ct[nc] > start) exit
+                if (j0 && j1 > j0 && ct[j1] - ct[j0] >= 0.5 \
+                    && cv[j1] >= cv[j0] \
+                    && (cv[j1] - cv[j0]) / hz / (ct[j1] - ct[j0]) < q)
+                    continue
                 ok = 1; complete = 1
                 for (i = 1; i <= 4 && ok; i++) {
                     s = 0; c = 0; last = 0
@@ -523,9 +538,9 @@ recovered_at() {
 }
 
 # Prints the seconds from $1 to $2 in which the soak's processes had less
-# than --quiet-cpu CPUs (by the sampler's quarters of a second).
+# than --cpu-share of the CPUs of levels "$3" (by the sampler's samples).
 short_of_cpu() {
-    awk -v a="$1" -v b="$2" -v q="$quiet_cpu" -v hz="$hz" '
+    awk -v a="$1" -v b="$2" -v q="$(echo "$3" | awk -v s="$cpu_share" '{ print s * $5 }')" -v hz="$hz" '
         $1 > a && $1 <= b && pt && $2 >= pv && ($2 - pv) / hz / ($1 - pt) < q {
             s += $1 - pt
         }
@@ -535,22 +550,11 @@ short_of_cpu() {
 
 # Prints the CPUs the soak's processes had over the last 2 s.
 cpu_recent() {
+    [ -f "$run/cpu.txt" ] || { echo 0; return 0; }
     awk -v t="$(now)" -v hz="$hz" '
         $1 > t - 2 { if (!t0) { t0 = $1; v0 = $2 } t1 = $1; v1 = $2 }
         END { printf "%.2f\n", (t1 > t0 ? (v1 - v0) / hz / (t1 - t0) : 0) }
     ' "$run/cpu.txt"
-}
-
-# Waits, up to 60 s, until the soak's processes had --quiet-cpu CPUs over
-# the last 2 s; prints the seconds it waited.
-wait_quiet() {
-    local t=$1 i
-    for i in $(seq 240); do
-        awk -v c="$(cpu_recent)" -v q="$quiet_cpu" 'BEGIN { exit !(c >= q) }' \
-            && break
-        sleep 0.25
-    done
-    awk -v a="$t" -v b="$(now)" 'BEGIN { printf "%.1f\n", b - a }'
 }
 
 # Waits for the streams to be back at 90% of levels "$2" after time $1, for
@@ -565,7 +569,7 @@ wait_recovery() {
         fi
         # Time short of CPU does not count against the fault.
         deadline=$(awk -v t="$t" -v d="$recover_timeout" \
-                       -v s="$(short_of_cpu "$t" "$(now)")" \
+                       -v s="$(short_of_cpu "$t" "$(now)" "$lv")" \
                        'BEGIN { if (s > 120) s = 120; printf "%.6f", t + d + s }')
         if awk -v a="$(now)" -v b="$deadline" 'BEGIN { exit !(a > b) }'; then
             return 0
@@ -806,15 +810,17 @@ t_restore=
 # notes, log offsets.
 run_fault() {
     local name=$1 fn=$2 lv t_start t_from t_rec rec lost off leaks note cfg
-    local logo0 dblo0 fe0 fe1 cpu0 cpu1 waited short
-    waited=$(wait_quiet "$(now)")
+    local logo0 dblo0 fe0 fe1 fs0 fs1 cpu0 cpu1 short
     logo0=$(stat -c %s "$run/ovs-vswitchd.log" 2> /dev/null || echo 0)
     dblo0=$(stat -c %s "$run/ovsdb-server.log" 2> /dev/null || echo 0)
     lv=$(levels)
     t_start=$(now)
     cpu0=$(cpu_mark)
-    fe0=0
-    [ "$name" = umem-min ] && fe0=$(afzc_sum fill_empty)
+    fe0=0 fs0=0
+    if [ "$name" = umem-min ]; then
+        fe0=$(afzc_sum fill_empty)
+        fs0=$(afzc_sum fill_starved)
+    fi
     "$fn"
     # Recovery counts from the fault's start, but for the churn, which
     # lasts 5 s, from its end; the window of rates must start after the
@@ -841,11 +847,10 @@ run_fault() {
     note=
     if [ "$name" = umem-min ]; then
         fe1=$(afzc_sum fill_empty)
-        note="fill_empty+$((fe1 - fe0))"
+        fs1=$(afzc_sum fill_starved)
+        note="fill_empty+$((fe1 - fe0)) fill_starved+$((fs1 - fs0))"
     fi
-    short=$(short_of_cpu "$t_start" "${t_rec:-$(now)}")
-    awk -v w="$waited" 'BEGIN { exit !(w >= 0.5) }' \
-        && note="${note:+$note, }waited ${waited}s for CPU"
+    short=$(short_of_cpu "$t_start" "${t_rec:-$(now)}" "$lv")
     awk -v s="$short" 'BEGIN { exit !(s >= 0.5) }' \
         && note="${note:+$note, }short of CPU ${short}s"
     sleep 1
@@ -994,22 +999,31 @@ UKEY = (r"ofproto_dpif_upcall\|WARN\|upcall_cb failure: ukey installation "
         "flow up")
 SIGTERM = (r"fatal_signal\|WARN\|terminating with signal 15",
            "ovsdb-server stopped with SIGTERM by the fault")
+RCU = (r"ovs_rcu(\(urcu\d+\))?\|WARN\|blocked \d+ ms waiting for pmd-",
+       "the port's reconfiguration waited for the PMD thread to quiesce, "
+       "and the PMD thread, at nice 19, was short of CPU")
+OFFLOAD_POLL = (r"timeval\(hw_offload\d+\)\|WARN\|(Unreasonably long \d+ms "
+                r"poll interval|faults: |disk: |context switches: )",
+                "a port was removed: the offload thread waits in poll only "
+                "for the flush barrier of a port's removal, and timeval "
+                "counts from its last such wait")
 EXPLAINED = {
-    "startup": [LONG_POLL],
-    "vswitchd-kill": [LONG_POLL],
+    "startup": [LONG_POLL, RCU],
+    "vswitchd-kill": [LONG_POLL, RCU],
     "ovsdb-restart": [LONG_POLL, DB_GONE, SIGTERM],
-    "link-down": [LONG_POLL],
-    "del-add-port": [LONG_POLL],
-    "n_rxq=2": [LONG_POLL],
-    "n_rxq=1": [LONG_POLL],
-    "xdp-mode=native": [LONG_POLL],
-    "xdp-mode=generic": [LONG_POLL],
+    "link-down": [LONG_POLL, RCU],
+    "del-add-port": [LONG_POLL, RCU, OFFLOAD_POLL],
+    "n_rxq=2": [LONG_POLL, RCU],
+    "n_rxq=1": [LONG_POLL, RCU],
+    "xdp-mode=native": [LONG_POLL, RCU],
+    "xdp-mode=generic": [LONG_POLL, RCU],
     "flow-churn": [LONG_POLL, UKEY],
-    "veth-recreate": [LONG_POLL, NO_DEV],
-    "umem-min": [LONG_POLL],
-    "umem-restore": [LONG_POLL],
-    "end": [LONG_POLL, (r"fatal_signal\|WARN\|terminating with signal 15",
-                        "stopped by the script")],
+    "veth-recreate": [LONG_POLL, RCU, NO_DEV],
+    "umem-min": [LONG_POLL, RCU, OFFLOAD_POLL],
+    "umem-restore": [LONG_POLL, RCU, OFFLOAD_POLL],
+    "end": [LONG_POLL, RCU, OFFLOAD_POLL,
+            (r"fatal_signal\|WARN\|terminating with signal 15",
+             "stopped by the script")],
 }
 
 rows = []
@@ -1017,7 +1031,8 @@ for line in open(os.path.join(run, "faults.tsv")):
     f = line.rstrip("\n").split("\t")
     rows.append({
         "round": int(f[0]), "fault": f[1],
-        "levels_pps": [int(x) for x in f[2].split()],
+        "levels_pps": [int(x) for x in f[2].split()[:4]],
+        "level_cpu": float(f[2].split()[4]),
         "recovery_s": None if f[3] == "-1" else float(f[3]),
         "frames_lost": int(f[4]),
         "offload_s": (None if f[5] == "-1" else
