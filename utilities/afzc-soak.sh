@@ -188,7 +188,7 @@ renice -n 19 -p $$ > /dev/null 2>&1 || true
 # Nothing may hang: every database and control call gives up after 10 s.
 vsctl() { "$ovs/utilities/ovs-vsctl" --db="unix:$run/db.sock" --timeout=10 "$@"; }
 appctl() { "$ovs/utilities/ovs-appctl" --timeout=10 "$@"; }
-ofctl() { timeout 10 "$ovs/utilities/ovs-ofctl" "$@"; }
+ofctl() { timeout 30 "$ovs/utilities/ovs-ofctl" "$@"; }
 
 # --- Teardown ------------------------------------------------------------
 
@@ -762,12 +762,23 @@ fault_flow_churn() {
                 print "delete_strict priority=20,in_port=3,udp,tp_src=" p
         }' > "$run/churn-$half.of"
     done
+    local t0 done=0
+    t0=$(now)
     for s in $(seq 5); do
-        # Every second, 1000 changes.
-        ofctl add-flows br0 "$run/churn-$((s % 2)).of"
+        # Every second, 1000 changes; a busy ovs-vswitchd may take longer,
+        # which the rate in the notes shows.
+        if timeout 60 "$ovs/utilities/ovs-ofctl" add-flows br0 \
+                "$run/churn-$((s % 2)).of"; then
+            done=$((done + 1))
+        else
+            warn "flow-churn: add-flows failed or timed out"
+        fi
         sleep 0.8
     done
-    ofctl del-flows br0 cookie=0x50a/-1
+    churn_rate=$(awk -v n="$done" -v a="$t0" -v b="$(now)" \
+                     'BEGIN { printf "%.0f", n * 1000 / (b - a) }')
+    timeout 60 "$ovs/utilities/ovs-ofctl" del-flows br0 cookie=0x50a/-1 \
+        || warn "flow-churn: del-flows failed or timed out"
     restored
 }
 
@@ -801,6 +812,7 @@ afzc_sum() {
 }
 
 run_log=$run/faults.tsv
+churn_rate=0
 : > "$run_log"
 round=0
 t_restore=
@@ -851,6 +863,8 @@ run_fault() {
         note="fill_empty+$((fe1 - fe0)) fill_starved+$((fs1 - fs0))"
     fi
     short=$(short_of_cpu "$t_start" "${t_rec:-$(now)}" "$lv")
+    [ "$name" != flow-churn ] \
+        || note="${note:+$note, }$churn_rate changes/s"
     awk -v s="$short" 'BEGIN { exit !(s >= 0.5) }' \
         && note="${note:+$note, }short of CPU ${short}s"
     sleep 1
