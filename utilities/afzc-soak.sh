@@ -66,7 +66,9 @@
 # offloaded flow again (afzc/offload-flows p3), and the leaks: the
 # file descriptors, BPF programs and BPF maps that ovs-vswitchd holds
 # against the baseline (taken after ovs-vswitchd last started, with the
-# configuration the faults return to; not for n_rxq=2, xdp-mode=native and
+# configuration the faults return to, and again after the first
+# del-add-port since then, which makes the offload thread create the pipe
+# of a latch that it keeps; not for n_rxq=2, xdp-mode=native and
 # umem-min, whose configuration differs).
 #
 # At the end (exit status 1 if one fails):
@@ -106,7 +108,7 @@
 #   --cpu-share=F   share of the CPU time the soak's own processes had
 #                   while a level was measured that they must have for a
 #                   1 s window of rates to count (default: 0.8); see
-#                   "Other work" below
+#                   "Other work" above
 #   --keep          leave the topology and Open vSwitch running at the end
 #   --teardown      only remove what a --keep or killed run left behind
 #   -h, --help      show this help
@@ -1013,9 +1015,11 @@ UKEY = (r"ofproto_dpif_upcall\|WARN\|upcall_cb failure: ukey installation "
         "flow up")
 SIGTERM = (r"fatal_signal\|WARN\|terminating with signal 15",
            "ovsdb-server stopped with SIGTERM by the fault")
-RCU = (r"ovs_rcu(\(urcu\d+\))?\|WARN\|blocked \d+ ms waiting for pmd-",
-       "the port's reconfiguration waited for the PMD thread to quiesce, "
-       "and the PMD thread, at nice 19, was short of CPU")
+RCU = (r"ovs_rcu(\(urcu\d+\))?\|WARN\|blocked \d+ ms waiting for "
+       r"(pmd-|main|handler|revalidator|hw_offload)",
+       "RCU waited for a thread busy with the fault (the main thread setting "
+       "up ports, the PMD thread reloading its queues), at nice 19 and "
+       "short of CPU")
 OFFLOAD_POLL = (r"timeval\(hw_offload\d+\)\|WARN\|(Unreasonably long \d+ms "
                 r"poll interval|faults: |disk: |context switches: )",
                 "a port was removed: the offload thread waits in poll only "
