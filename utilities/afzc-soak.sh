@@ -875,7 +875,7 @@ run_fault() {
     fi
     short=$(short_of_cpu "$t_start" "${t_rec:-$(now)}" "$lv")
     [ "$waited" = 0 ] \
-        || note="${note:+$note, }waited $((waited / 2))s for every stream to flow"
+        || note="${note:+$note, }waited $(awk -v w="$waited" 'BEGIN { printf "%.1f", w / 2 }')s for every stream to flow"
     [ "$name" != flow-churn ] \
         || note="${note:+$note, }$churn_rate changes/s"
     awk -v s="$short" 'BEGIN { exit !(s >= 0.5) }' \
