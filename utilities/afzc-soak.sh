@@ -57,7 +57,8 @@
 #   umem-restore    ... and the setting removed, the ports again
 #
 # For each fault: the level of each stream before it (its mean rate over
-# the 2 s before), the recovery time (from the moment the fault's last
+# the 2 s before; for the steps back, n_rxq=1, xdp-mode=generic and
+# umem-restore, the level before the step there), the recovery time (from the moment the fault's last
 # step is done until every stream's mean rate over a 1 s window is back
 # above 90% of its level: the start of that window), the frames lost
 # (the four levels times the time from the fault's start to the recovery,
@@ -815,6 +816,7 @@ afzc_sum() {
 
 run_log=$run/faults.tsv
 churn_rate=0
+fwd_lv=
 : > "$run_log"
 round=0
 t_restore=
@@ -837,6 +839,14 @@ run_fault() {
         waited=$((waited + 1))
         sleep 0.5
     done
+    # A step back (n_rxq=1, xdp-mode=generic, umem-restore) is measured
+    # against the level before the step there: the configuration it leaves
+    # forwards at a rate of its own (native XDP redirects faster than
+    # generic), which says nothing of the recovery.
+    case $name in
+        n_rxq=2|xdp-mode=native|umem-min) fwd_lv=$lv ;;
+        n_rxq=1|xdp-mode=generic|umem-restore) lv=${fwd_lv:-$lv} ;;
+    esac
     t_start=$(now)
     cpu0=$(cpu_mark)
     fe0=0 fs0=0
