@@ -1046,6 +1046,9 @@ OFFLOAD_POLL = (r"timeval\(hw_offload\d+\)\|WARN\|(Unreasonably long \d+ms "
                 "a port was removed: the offload thread waits in poll only "
                 "for the flush barrier of a port's removal, and timeval "
                 "counts from its last such wait")
+UMEM_LOW = (r"afzc_umem\|WARN\|(shared UMEM low: |Dropped \d+ log messages)",
+            "other_config:afzc-umem-frames at its minimum, as the fault "
+            "wants: the pool ran low (and the warning is rate-limited)")
 EXPLAINED = {
     "startup": [LONG_POLL, RCU],
     "vswitchd-kill": [LONG_POLL, RCU],
@@ -1058,8 +1061,8 @@ EXPLAINED = {
     "xdp-mode=generic": [LONG_POLL, RCU],
     "flow-churn": [LONG_POLL, UKEY],
     "veth-recreate": [LONG_POLL, RCU, NO_DEV],
-    "umem-min": [LONG_POLL, RCU, OFFLOAD_POLL],
-    "umem-restore": [LONG_POLL, RCU, OFFLOAD_POLL],
+    "umem-min": [LONG_POLL, RCU, OFFLOAD_POLL, UMEM_LOW],
+    "umem-restore": [LONG_POLL, RCU, OFFLOAD_POLL, UMEM_LOW],
     "end": [LONG_POLL, RCU, OFFLOAD_POLL,
             (r"fatal_signal\|WARN\|terminating with signal 15",
              "stopped by the script")],
