@@ -90,6 +90,8 @@ struct netdev_afzc {
     bool jumbo;                     /* Set up for multi-buffer packets. */
     bool configured;                /* Sockets and program are set up. */
     bool vanished;                  /* The device is gone: reconfigure. */
+    int set_up_ifindex;             /* ifindex at the last successful
+                                     * setup, 0 if none. */
     int ifindex;
     struct afzc_umem *umem;
     struct afzc_xdp *xdp;
@@ -630,7 +632,6 @@ netdev_afzc_reconfigure(struct netdev *netdev)
     const char *name = netdev_get_name(netdev);
     struct afzc_xdp_saved_flows *saved = NULL;
     size_t n_restored = 0;
-    int old_ifindex;
     enum afzc_xdp_mode mode;
     char driver[32];
     char *msg = NULL;
@@ -661,7 +662,6 @@ netdev_afzc_reconfigure(struct netdev *netdev)
      * afzc_xdp_flows_save()). */
     saved = afzc_xdp_flows_save(dev->xdp);
     netdev_afzc_teardown(dev);
-    old_ifindex = dev->ifindex;
     dev->ifindex = if_nametoindex(name);
     if (!dev->ifindex) {
         /* Open vSwitch logs the failure and reports the missing device. */
@@ -697,9 +697,12 @@ netdev_afzc_reconfigure(struct netdev *netdev)
         n_restored = afzc_xdp_flows_restore(dev->xdp, saved);
         saved = NULL;
     }
-    if (old_ifindex && old_ifindex != dev->ifindex) {
-        afzc_xdp_output_moved(old_ifindex, dev->ifindex);
+    /* The ifindex of the last setup, not the one before this call: an
+     * attempt while the device was gone leaves 0 there. */
+    if (dev->set_up_ifindex && dev->set_up_ifindex != dev->ifindex) {
+        afzc_xdp_output_moved(dev->set_up_ifindex, dev->ifindex);
     }
+    dev->set_up_ifindex = dev->ifindex;
     dev->use_need_wakeup = dev->requested_need_wakeup;
     dev->busy_poll = dev->requested_busy_poll;
     free(dev->hook);
