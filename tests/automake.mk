@@ -65,8 +65,10 @@ AFZC_SYSTEM_TESTSUITE_AT = \
 	tests/system-afzc-scale.at \
 	tests/system-afzc-csum.at \
 	tests/system-afzc-bench.at \
+	tests/system-afzc-soak.at \
 	tests/system-afzc-diff.at \
 	tests/afzc-bench-check.py \
+	tests/afzc-soak-check.py \
 	tests/afzc-xdp-flows.py \
 	tests/afzc-send.py \
 	tests/afzc-udp.py

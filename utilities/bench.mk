@@ -46,3 +46,5 @@ utilities_ovs_afzc_bench_LDADD = \
 $(utilities_ovs_afzc_bench_OBJECTS): $(BENCH_BPF_SKELS)
 
 dist_noinst_SCRIPTS += utilities/afzc-bench.sh
+# The fault-injection soak, which drives the same generator and sink.
+dist_noinst_SCRIPTS += utilities/afzc-soak.sh
