@@ -349,19 +349,13 @@ mkdir -p "$OVS_SYSCONFDIR"
 # kernel.bpf_stats_enabled as it was, put back at the end.
 bpf_stats_was=$(sysctl -n kernel.bpf_stats_enabled 2> /dev/null)
 
-finish() {
-    local rc=$?
-    trap - EXIT INT TERM
-    [ -n "$bpf_stats_was" ] \
-        && sysctl -qw kernel.bpf_stats_enabled="$bpf_stats_was" 2> /dev/null
-    if [ "$keep" = yes ]; then
-        say "left running (--keep); remove with: $0 --teardown --dir=$run"
-    else
-        teardown
-    fi
-    exit "$rc"
+# The benchmark's own part of the EXIT trap: kernel.bpf_stats_enabled as
+# it was.
+finish_hook() {
+    [ -z "$bpf_stats_was" ] \
+        || sysctl -qw kernel.bpf_stats_enabled="$bpf_stats_was" 2> /dev/null
 }
-trap finish EXIT
+trap afzc_sandbox_finish EXIT
 trap 'exit 130' INT TERM
 
 # --- Topology ----------------------------------------------------------

@@ -16,18 +16,29 @@ ofctl() { "$ovs/utilities/ovs-ofctl" "$@"; }
 appctl() { "$ovs/utilities/ovs-appctl" --timeout=30 "$@"; }
 in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
-# The EXIT trap of a sandbox script, which defines say(), teardown() and
-# keep_message() and sets $keep and $status: leaves the sandbox running
-# with --keep, and otherwise tears it down, then exits with the script's
-# status (failure if $status says a step failed).
+# The EXIT trap of a script that runs a private Open vSwitch.  The script
+# defines say() and teardown(), and may define keep_message() (what to print
+# when --keep leaves things running) and finish_hook() (run first, for the
+# script's own cleanup: a sampler to stop, a sysctl to put back).  It sets
+# $keep, and may set $status, which makes the exit a failure while it is not
+# 0 (so a script can set it to 1 at the start and to 0 when all went well).
+# Leaves everything running with --keep, and otherwise tears it down, then
+# exits with the script's status.
 afzc_sandbox_finish() {
     local rc=$?
     trap - EXIT INT TERM
-    if [ "$status" != 0 ] && [ "$rc" = 0 ]; then
+    if [ -n "${status:-}" ] && [ "$status" != 0 ] && [ "$rc" = 0 ]; then
         rc=1
     fi
+    if declare -F finish_hook > /dev/null; then
+        finish_hook || true
+    fi
     if [ "$keep" = yes ]; then
-        keep_message
+        if declare -F keep_message > /dev/null; then
+            keep_message
+        else
+            say "left running (--keep); remove with: $0 --teardown --dir=$run"
+        fi
     else
         say "tearing down..."
         teardown

@@ -231,18 +231,11 @@ rm -rf "$run"/*.log "$run"/*.pid "$run"/*.out "$run"/*.txt "$run"/*.of \
 mkdir -p "$OVS_SYSCONFDIR" "$run/snap"
 
 sampler_pid=
-finish() {
-    local rc=$?
-    trap - EXIT INT TERM
+# The soak's own part of the EXIT trap: the sampler stops first.
+finish_hook() {
     [ -z "$sampler_pid" ] || kill "$sampler_pid" 2> /dev/null || true
-    if [ "$keep" = yes ]; then
-        say "left running (--keep); remove with: $0 --teardown --dir=$run"
-    else
-        teardown
-    fi
-    exit "$rc"
 }
-trap finish EXIT
+trap afzc_sandbox_finish EXIT
 trap 'exit 130' INT TERM
 
 now() { echo "$EPOCHREALTIME"; }
