@@ -597,14 +597,23 @@ afzc_execute(struct xdp_md *ctx, const struct afzc_flow_action *actions)
     return XDP_DROP;
 }
 
+/* Where afzc_csum_find() found a frame's TCP or UDP checksum. */
+struct afzc_csum_loc {
+    __u32 l4_ofs;               /* Offset of the TCP or UDP header. */
+    __u32 l4_len;               /* Its length with the payload, from IP. */
+    __u32 field_ofs;            /* Offset of the checksum field. */
+    __u32 udp;                  /* 1 for UDP, 0 for TCP. */
+};
+
 /* Returns 1 if the frame between 'data' and 'end' is TCP or UDP over IPv4
  * (not a fragment) or IPv6 (no extension header), untagged or behind one
  * 802.1Q tag, whose checksum field holds just the sum of its pseudo-header:
- * a checksum that its sender left to the hardware to complete.  Redirected
- * to another device as it is, it would reach a kernel that takes it as
- * complete and drops the packet. */
+ * a checksum that its sender left to the hardware to complete, with
+ * '*loc' saying where it is.  Redirected to another device as it is, such
+ * a frame would reach a kernel that takes the checksum as complete and
+ * drops the packet. */
 static __always_inline int
-afzc_csum_partial(void *data, void *end)
+afzc_csum_find(void *data, void *end, struct afzc_csum_loc *loc)
 {
     unsigned char *p = data, *l4;
     __u32 sum, ihl, csum_ofs;
@@ -656,14 +665,100 @@ afzc_csum_partial(void *data, void *end)
     } else {
         return 0;
     }
+    loc->l4_ofs = l4 - (unsigned char *) data;
+    loc->l4_len = l4_len;
+    loc->udp = proto == 17;
     l4 += csum_ofs;
     if (l4 + 2 > (unsigned char *) end) {
         return 0;
     }
+    loc->field_ofs = l4 - (unsigned char *) data;
     sum += bpf_htons((__u16) proto) + bpf_htons(l4_len);
     sum = (sum & 0xffff) + (sum >> 16);
     sum = (sum & 0xffff) + (sum >> 16);
     return *(__u16 *) l4 == sum;
+}
+
+/* The longest TCP or UDP packet whose partial checksum
+ * afzc_csum_complete() completes, header included. */
+#define AFZC_CSUM_XDP_MAX 4096
+
+/* Completes the partial checksum of the frame of 'ctx', if it has one (see
+ * afzc_csum_find()), on the CPU that runs the program: the sender's, where
+ * the frame was just written, instead of the PMD thread's, which would read
+ * every line of it from another CPU's cache.  Returns 1 if it did, 0 if the
+ * frame has no partial checksum, or -1 if it has one that is too long
+ * (AFZC_CSUM_XDP_MAX) or not all in the frame's first buffer.
+ *
+ * A global function, so that the verifier checks its loops once, not once
+ * for every path that leads to it.  Only for native mode: a frame of
+ * generic mode is a socket buffer whose checksum state would still say
+ * "partial", and whoever completed it later would sum it wrong. */
+__attribute__((noinline)) int
+afzc_csum_complete(struct xdp_md *ctx)
+{
+    void *data = (void *) (long) ctx->data;
+    void *end = (void *) (long) ctx->data_end;
+    struct afzc_csum_loc loc;
+    unsigned char *p, *field;
+    __u32 left, ofs, pos;
+    __u64 sum = 0;
+
+    if (!afzc_csum_find(data, end, &loc)) {
+        return 0;
+    }
+    /* The headers before the checksum take at most 14 + 4 + 60 + 16
+     * bytes: the masks change nothing but tell the verifier so. */
+    ofs = loc.l4_ofs & 0xff;
+    left = loc.l4_len;
+    if (left > AFZC_CSUM_XDP_MAX) {
+        return -1;
+    }
+    p = (unsigned char *) data + ofs;
+    pos = ofs;
+    for (int i = 0; i < AFZC_CSUM_XDP_MAX / 64; i++) {
+        if (left < 64) {
+            break;
+        }
+        if (p + 64 > (unsigned char *) end) {
+            return -1;
+        }
+        sum += (__u32) bpf_csum_diff(NULL, 0, (__be32 *) p, 64, 0);
+        p += 64;
+        pos += 64;
+        left -= 64;
+    }
+    if (left) {
+        /* The last 63 bytes or less, copied into a buffer of zeros: a
+         * last odd byte is then the first of a word whose second is 0.
+         * (Summed in place, they would need a loop whose every exit the
+         * verifier follows through the rest of the function.) */
+        __u8 buf[64] = { 0 };
+
+        if (bpf_xdp_load_bytes(ctx, pos, buf, ((left - 1) & 63) + 1)) {
+            return -1;
+        }
+        sum += (__u32) bpf_csum_diff(NULL, 0, (__be32 *) buf, sizeof buf, 0);
+    }
+
+    /* The sum includes the checksum field, which holds the pseudo-header's
+     * sum: what the complete checksum adds up. */
+    sum = (sum & 0xffffffff) + (sum >> 32);
+    sum = (sum & 0xffffffff) + (sum >> 32);
+    sum = (sum & 0xffff) + (sum >> 16);
+    sum = (sum & 0xffff) + (sum >> 16);
+    sum = (sum & 0xffff) + (sum >> 16);
+    sum = ~sum & 0xffff;
+    if (!sum && loc.udp) {
+        sum = 0xffff;           /* 0 means "no checksum" in UDP. */
+    }
+    ofs = loc.field_ofs & 0xff;
+    field = (unsigned char *) data + ofs;
+    if (field + 2 > (unsigned char *) end) {
+        return -1;
+    }
+    *(__u16 *) field = sum;
+    return 1;
 }
 
 /* Returns 1 if cache entry 'e' is of generation 'gen' and holds the
@@ -850,11 +945,19 @@ afzc_xdp_switch(struct xdp_md *ctx)
 
     /* The fast path: an untagged IPv4 frame of a flow whose only action
      * is an output, found in the cache.  A frame found there with other
-     * actions goes on with its entry, not looked up again.  A frame with a
-     * partial checksum, on a port that completes them, goes to user space,
-     * which does, whatever its flow. */
-    if (afzc_mask_limit) {
-        if (afzc_csum_fixup && afzc_csum_partial(data, end)) {
+     * actions goes on with its entry, not looked up again.  On a port that
+     * completes partial checksums (native mode), the program completes
+     * them first. */
+    if (afzc_csum_fixup) {
+        int done = afzc_csum_complete(ctx);
+
+        data = (void *) (long) ctx->data;
+        end = (void *) (long) ctx->data_end;
+        if (done > 0) {
+            afzc_count(ctx->rx_queue_index, AFZC_XDP_CSUM_FIXED);
+        } else if (done < 0 && afzc_mask_limit) {
+            /* Not completed here: user space completes it, whatever the
+             * frame's flow. */
             __u32 queue = ctx->rx_queue_index;
             int action = bpf_redirect_map(&afzc_xsks, queue, XDP_PASS);
 
@@ -862,6 +965,8 @@ afzc_xdp_switch(struct xdp_md *ctx)
                                : AFZC_XDP_PASSED));
             return action;
         }
+    }
+    if (afzc_mask_limit) {
         e = afzc_emc_fast(data, end, afzc_flow_gen);
         if (e && e->out_ifindex) {
             return afzc_output_hit(ctx->rx_queue_index, e->id,

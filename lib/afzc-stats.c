@@ -177,6 +177,7 @@ afzc_stats_queue(const struct afzc_port_view *v, int q,
     afzc_counter_add(c, &n, "xdp_cache_hits", qs.cache_hits, qs_ok, false);
     afzc_counter_add(c, &n, "xdp_csum_to_user", qs.csum_to_user, qs_ok,
                      false);
+    afzc_counter_add(c, &n, "xdp_csum_fixed", qs.csum_fixed, qs_ok, false);
     afzc_counter_add(c, &n, "rx_csum_fixed", csum_fixed, true, false);
     afzc_counter_add(c, &n, "frames_fill", fc.fill, true, true);
     afzc_counter_add(c, &n, "frames_rx", fc.rx, true, true);

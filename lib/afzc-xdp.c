@@ -679,5 +679,6 @@ afzc_xdp_get_qstats(const struct afzc_xdp *xdp, uint32_t queue,
     qs->cache_hits = n[AFZC_XDP_HIT_OFFLOADED] + n[AFZC_XDP_HIT_DROPPED];
     qs->packets[AFZC_XDP_TO_USER] += n[AFZC_XDP_CSUM_TO_USER];
     qs->csum_to_user = n[AFZC_XDP_CSUM_TO_USER];
+    qs->csum_fixed = n[AFZC_XDP_CSUM_FIXED];
     return 0;
 }

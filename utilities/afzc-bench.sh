@@ -128,8 +128,9 @@
 #                   (default: /tmp/afzc-bench)
 #   --perf          also profile both CPUs during each measurement (perf
 #                   record -e cpu-clock -a), one report per measurement in
-#                   the run directory (perf-CONFIG-SIZE-FLOWS-ROUND.txt,
-#                   by CPU, command and symbol); the profiler's own cost
+#                   the run directory (perf-CONFIG-SIZE-FLOWS-ROUND.txt, or
+#                   perf-tcp-CONFIG-ROUND.txt for the TCP rows, by CPU,
+#                   command and symbol); the profiler's own cost
 #                   lowers the rates of such a run
 #   --keep          leave the topology and Open vSwitch running at the end
 #   --teardown      only remove what a --keep or killed run left behind
@@ -782,7 +783,7 @@ veth_mtus() {
 # Runs one TCP measurement of config $1 (round $2) and prints the
 # receiver's throughput in bits per second (empty on failure).
 measure_tcp() {
-    local tag=$1-$2 out=$run/iperf-$1-$2.json srv_pid
+    local tag=$1-$2 out=$run/iperf-$1-$2.json srv_pid perf_pid
     in_ns "$ns_sink" taskset -c "$gen_cpu" iperf3 -s -1 -B "$ip_sink" \
         > "$run/iperf-server-$tag.out" 2>&1 &
     srv_pid=$!
@@ -790,9 +791,14 @@ measure_tcp() {
         in_ns "$ns_sink" ss -Htln 'sport = :5201' | grep -q LISTEN && break
         sleep 0.1
     done
+    if [ "$perf" = yes ]; then
+        perf_probe "tcp-$tag" &
+        perf_pid=$!
+    fi
     in_ns "$ns_gen" taskset -c "$gen_cpu" timeout $((seconds + warmup + 20)) \
         iperf3 -c "$ip_sink" -t "$seconds" -O "$warmup" -J > "$out" 2>&1
     wait "$srv_pid" 2> /dev/null
+    [ "$perf" = yes ] && wait "$perf_pid"
     python3 -c '
 import json, sys
 try:
@@ -916,8 +922,10 @@ run_tcp() {
         case $cfg in
             tcp-afzc*)
                 echo "$cfg run $round: b1 rx_packets=$(afzc_counter b1 rx_packets)" \
+                     "xdp_csum_fixed=$(afzc_counter b1 xdp_csum_fixed)" \
                      "rx_csum_fixed=$(afzc_counter b1 rx_csum_fixed)" \
                      "rx_dropped=$(afzc_counter b1 rx_dropped);" \
+                     "b2 xdp_csum_fixed=$(afzc_counter b2 xdp_csum_fixed)" \
                      "b2 rx_csum_fixed=$(afzc_counter b2 rx_csum_fixed)" \
                      "b1 rx_multi_buffer=$(afzc_counter b1 rx_multi_buffer)" \
                      "b2 tx_multi_buffer=$(afzc_counter b2 tx_multi_buffer)" \
