@@ -124,9 +124,10 @@ volatile __u32 afzc_qid_count;
 /* Nonzero while the port has an XDP hook (options:xdp-hook) in slot
  * AFZC_HOOK_SLOT of 'afzc_hook_progs' (see afzc-hook.h). */
 volatile __u32 afzc_hook_on;
-/* Set by user space: 1 if the port completes partial checksums in user
- * space (options:rx-csum-fixup), so that offloaded flows must not forward
- * frames whose checksum is partial. */
+/* Set by user space: 1 on a port in native mode that completes partial
+ * checksums (options:rx-csum-fixup).  The program then completes them
+ * itself (afzc_csum_complete()), and sends those it cannot to user space
+ * rather than through offloaded flows. */
 volatile __u32 afzc_csum_fixup = 0;
 /* Set before the program is loaded: 1 on a jumbo port, whose program is
  * loaded with BPF_F_XDP_HAS_FRAGS and takes multi-buffer frames.  Only
