@@ -87,6 +87,7 @@ mkdir -p "$logs"
 
 total_pass=0 total_fail=0 total_skip=0
 failed_suites=()
+failed_logs=()
 
 # Counts the results an Autotest suite printed, one line per test, in the
 # make output file $1: sets pass, fail and skip.
@@ -116,6 +117,7 @@ run_suite() {
     say "$what: $pass passed, $fail failed, $skip skipped (make $target exited $rc)"
     if [ "$rc" != 0 ]; then
         failed_suites+=("$what")
+        failed_logs+=("$top/tests/$base.log")
         say "  details: $top/tests/$base.log; failed tests keep their files in $top/tests/$base.dir/"
     else
         say "  log: $top/tests/$base.log"
@@ -178,7 +180,35 @@ if [ "$run_zerocopy" = yes ]; then
     fi
 fi
 
+# Prints, for each test that failed in the Autotest log $1 (at most 6),
+# the commands around the check that failed and the first warnings and
+# errors logged after it, so that the end of a CI run says why it failed
+# even when its files are gone.
+show_failures() {
+    local log=$1 end loc at from n=0
+    [ -f "$log" ] || return 0
+    grep -n ': FAILED (' "$log" | while IFS= read -r line; do
+        n=$((n + 1))
+        [ $n -le 6 ] || break
+        end=${line%%:*}
+        loc=$(echo "$line" | sed -n 's/.*: FAILED (\(.*\))$/\1/p')
+        echo "---- ${line#*:}"
+        at=$(grep -n -F "$loc: " "$log" | cut -d: -f1 |
+             awk -v end="$end" '$1 < end' | tail -1)
+        [ -n "$at" ] || continue
+        from=$((at > 12 ? at - 12 : 1))
+        sed -n "${from},$((at + 20))p" "$log" | sed '/^ovsdb-server.log:$/,$d' |
+            cut -c1-300
+        sed -n "${at},${end}p" "$log" | grep -E '\|(WARN|ERR|EMER)\|' |
+            head -8 | cut -c1-300
+    done
+}
+
 echo
+for log in ${failed_logs[@]+"${failed_logs[@]}"}; do
+    say "why tests failed, from $log:"
+    show_failures "$log"
+done
 if [ ${#failed_suites[@]} -gt 0 ]; then
     say "FAILED: $(IFS=,; echo "${failed_suites[*]}" | sed 's/,/, /g')"
 else
