@@ -21,13 +21,6 @@
 
 #include "dp-packet.h"
 
-/* What afzc_csum_fixup_frame() found in a packet. */
-enum afzc_csum_result {
-    AFZC_CSUM_OTHER,            /* Not TCP or UDP over IP, or not parsed. */
-    AFZC_CSUM_COMPLETE,         /* A checksum that is not partial. */
-    AFZC_CSUM_FIXED,            /* A partial checksum, now completed. */
-};
-
 /* Ethernet types and IP protocols that afzc_csum_fixup_frame() knows. */
 #define AFZC_CSUM_ETH_IPV4 0x0800
 #define AFZC_CSUM_ETH_IPV6 0x86dd
@@ -117,7 +110,7 @@ afzc_csum_word(uint16_t value)
  *
  * A correct checksum equal to the pseudo-header sum is left alone, because
  * it verifies.  Any other checksum, right or wrong, is left alone too. */
-static enum afzc_csum_result
+enum afzc_csum_result
 afzc_csum_fixup_frame(void *frame, size_t len)
 {
     uint8_t *p = frame, *l3, *l4;
@@ -210,14 +203,20 @@ afzc_csum_fixup_frame(void *frame, size_t len)
 }
 
 /* Completes the partial checksums of the packets in 'batch' (see
- * afzc_csum_fixup_frame()).  Returns how many were completed. */
+ * afzc_csum_fixup_frame()).  If 'copied_only' is true, only of those that
+ * are not single UMEM frames, but were copied out of several: the port's
+ * XDP program completed the others (it looks at just the frames that
+ * afzc_csum_fixup_frame() does).  Returns how many were completed. */
 uint64_t
-afzc_csum_fixup_batch(struct dp_packet_batch *batch)
+afzc_csum_fixup_batch(struct dp_packet_batch *batch, bool copied_only)
 {
     struct dp_packet *packet;
     uint64_t n = 0;
 
     DP_PACKET_BATCH_FOR_EACH (i, packet, batch) {
+        if (copied_only && packet->source == DPBUF_AFXDP) {
+            continue;
+        }
         n += afzc_csum_fixup_frame(dp_packet_data(packet),
                                    dp_packet_size(packet)) == AFZC_CSUM_FIXED;
     }

@@ -37,6 +37,14 @@
 struct dp_packet;
 struct dp_packet_batch;
 
-uint64_t afzc_csum_fixup_batch(struct dp_packet_batch *);
+/* What afzc_csum_fixup_frame() found in a packet. */
+enum afzc_csum_result {
+    AFZC_CSUM_OTHER,            /* Not TCP or UDP over IP, or not parsed. */
+    AFZC_CSUM_COMPLETE,         /* A checksum that is not partial. */
+    AFZC_CSUM_FIXED,            /* A partial checksum, now completed. */
+};
+
+enum afzc_csum_result afzc_csum_fixup_frame(void *frame, size_t len);
+uint64_t afzc_csum_fixup_batch(struct dp_packet_batch *, bool copied_only);
 
 #endif /* afzc-csum.h */

@@ -84,6 +84,8 @@ struct netdev_afzc {
     bool use_need_wakeup;
     enum afzc_csum_fixup csum_fixup_opt; /* As requested. */
     bool csum_fixup;                /* Partial checksums are completed. */
+    bool xdp_csum_fixup;            /* By the XDP program, but for packets
+                                     * of several frames (native mode). */
     char *csum_fixup_status;        /* How that was decided, for status;
                                      * kept across teardowns, which the
                                      * modes best-effort tries go through. */
@@ -501,7 +503,8 @@ netdev_afzc_setup(struct netdev_afzc *dev, enum afzc_xdp_mode mode,
         }
     }
     /* Generic mode's redirect keeps the packet's checksum state. */
-    afzc_xdp_set_csum_fixup(dev->xdp, dev->csum_fixup && native);
+    dev->xdp_csum_fixup = dev->csum_fixup && native;
+    afzc_xdp_set_csum_fixup(dev->xdp, dev->xdp_csum_fixup);
 
     dev->xsks = xcalloc(n_rxq, sizeof *dev->xsks);
     dev->n_rxq = n_rxq;
@@ -1034,7 +1037,8 @@ netdev_afzc_rxq_recv(struct netdev_rxq *rxq, struct dp_packet_batch *batch,
     error = afzc_xsk_recv(dev->xsks[qid], batch);
     if (!error && dev->csum_fixup) {
         afzc_stats_add_csum_fixed(dev->stats, qid,
-                                  afzc_csum_fixup_batch(batch));
+                                  afzc_csum_fixup_batch(batch,
+                                                        dev->xdp_csum_fixup));
     }
     if (error == EAGAIN) {
         afzc_xsk_reap_idle(dev->xsks[qid]);

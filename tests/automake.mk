@@ -257,6 +257,7 @@ tests_ovstest_afzc_SOURCES = \
 	tests/test-afzc-ring.c \
 	tests/test-afzc-translate.c \
 	tests/test-afzc-umem.c \
+	tests/test-afzc-xdp-csum-diff.c \
 	tests/test-afzc-xdp-diff.c \
 	$(AFZC_SANITIZER_SOURCES)
 tests_ovstest_afzc_CPPFLAGS = $(AM_CPPFLAGS) -I $(OVS_SRCDIR)/tests
