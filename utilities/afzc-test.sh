@@ -17,6 +17,13 @@
 # Every suite runs even when an earlier one fails; the exit status is
 # non-zero when any failed.
 #
+# A suite in which at most $AFZC_RECHECK_MAX tests (default 3) failed runs
+# those tests once more, as Open vSwitch's own CI does with RECHECK=yes.
+# A test that passes then counts as passed but is reported by name, at the
+# end and with why it failed the first time, as flaky (the first run's log
+# is kept as deps/logs/SUITE.first.log); one that fails again fails the
+# suite.  AFZC_RECHECK=no or --no-recheck turns this off.
+#
 # Usage: utilities/afzc-test.sh [--unit|--system|--fuzz|--ovn|--zerocopy]
 #                               [--with-zerocopy|--no-zerocopy] [--no-ovn]
 #                               [--no-fuzz] [--no-build] [FLAG]...
@@ -30,6 +37,7 @@
 #   --with-zerocopy  run the zero-copy suite after the others (the default)
 #   --no-zerocopy    do not run the zero-copy suite
 #   --no-build     do not run utilities/afzc-build.sh first
+#   --no-recheck   do not run a suite's failed tests a second time
 #   FLAG...        passed to every suite, after $TESTSUITEFLAGS; for
 #                  example "-k umem" or "-v 3" or "-j2"
 #
@@ -45,6 +53,8 @@ run_system=yes
 run_ovn=${AFZC_OVN:-yes}
 run_zerocopy=${AFZC_ZEROCOPY:-yes}
 run_fuzz=${AFZC_FUZZ:-yes}
+recheck=${AFZC_RECHECK:-yes}
+recheck_max=${AFZC_RECHECK_MAX:-3}
 fuzz_time=${AFZC_FUZZ_TIME:-20}
 build=yes
 flags=${TESTSUITEFLAGS:-}
@@ -67,6 +77,7 @@ for arg in "$@"; do
         --with-zerocopy) run_zerocopy=yes ;;
         --no-zerocopy) run_zerocopy=no ;;
         --no-build) build=no ;;
+        --no-recheck) recheck=no ;;
         -h|--help)
             sed -n '2,/^$/s/^# \{0,1\}//p' "$0"
             exit 0 ;;
@@ -88,6 +99,7 @@ mkdir -p "$logs"
 total_pass=0 total_fail=0 total_skip=0
 failed_suites=()
 failed_logs=()
+flaky=()
 
 # Counts the results an Autotest suite printed, one line per test, in the
 # make output file $1: sets pass, fail and skip.
@@ -96,6 +108,34 @@ count_results() {
     pass=$(grep -E -c '^ *[0-9]+: .* (ok|expected failure.*)$' "$out")
     fail=$(grep -E -c '^ *[0-9]+: .* (FAILED|UNEXPECTED PASS).*$' "$out")
     skip=$(grep -E -c '^ *[0-9]+: .* skipped.*$' "$out")
+}
+
+# Runs once more the tests that failed in the run of "make $1" (the suite
+# described by $2, log tests/$3.log) whose output is in $4.  If they all
+# pass, counts them as passed and sets rc to 0, and adds them to 'flaky',
+# with the first run's log (kept as $logs/$3.first.log) for
+# show_failures(); otherwise leaves rc, pass and fail as they were.
+recheck_suite() {
+    local target=$1 what=$2 base=$3 out=$4 nums first=$logs/$3.first.log
+    local rc2
+    nums=$(grep -E '^ *[0-9]+: .* (FAILED|UNEXPECTED PASS)' "$out" |
+           sed 's/^ *\([0-9]*\):.*/\1/' | tr '\n' ' ')
+    nums=${nums% }
+    cp "$top/tests/$base.log" "$first"
+    say "$what: test(s) $nums failed; running them once more (make $target TESTSUITEFLAGS='$nums')..."
+    make "$target" TESTSUITEFLAGS="$nums" 2>&1 | tee "$out.recheck"
+    rc2=${PIPESTATUS[0]}
+    if [ "$rc2" = 0 ] && grep -E -q '^ *[0-9]+: .* ok$' "$out.recheck" &&
+       ! grep -E -q '^ *[0-9]+: .* (FAILED|UNEXPECTED PASS)' "$out.recheck"; then
+        say "$what: test(s) $nums passed the second time: FLAKY"
+        flaky+=("$what: test(s) $nums|$first")
+        pass=$((pass + fail))
+        fail=0
+        rc=0
+    else
+        say "$what: test(s) $nums failed again"
+        failed_logs+=("$first")
+    fi
 }
 
 # Runs "make $1" for the suite described by $2, whose log and directory
@@ -110,6 +150,9 @@ run_suite() {
         # make failed before or around the suite (a build error, or the
         # suite could not start): count it as one failure.
         fail=1
+    elif [ "$rc" != 0 ] && [ "$recheck" = yes ] &&
+         [ "$fail" -le "$recheck_max" ]; then
+        recheck_suite "$target" "$what" "$base" "$out"
     fi
     total_pass=$((total_pass + pass))
     total_fail=$((total_fail + fail))
@@ -205,6 +248,10 @@ show_failures() {
 }
 
 echo
+for f in ${flaky[@]+"${flaky[@]}"}; do
+    say "FLAKY, failed and then passed on recheck: ${f%%|*}; the first time:"
+    show_failures "${f#*|}"
+done
 for log in ${failed_logs[@]+"${failed_logs[@]}"}; do
     say "why tests failed, from $log:"
     show_failures "$log"
@@ -214,5 +261,5 @@ if [ ${#failed_suites[@]} -gt 0 ]; then
 else
     say "all suites passed"
 fi
-echo "total: $total_pass passed, $total_fail failed, $total_skip skipped"
+echo "total: $total_pass passed, $total_fail failed, $total_skip skipped${flaky[0]+, ${#flaky[@]} suite(s) with flaky tests}"
 [ ${#failed_suites[@]} -eq 0 ]
