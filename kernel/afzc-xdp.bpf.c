@@ -129,6 +129,12 @@ volatile __u32 afzc_hook_on;
  * itself (afzc_csum_complete()), and sends those it cannot to user space
  * rather than through offloaded flows. */
 volatile __u32 afzc_csum_fixup = 0;
+/* Set by user space: 1 on a port in generic mode that cuts TCP
+ * super-packets (options:rx-csum-fixup; see afzc-gso.h).  A frame longer
+ * than the device's MTU allows, with an Ethernet header and two VLAN tags,
+ * can only be a super-packet; the kernel cannot redirect one from generic
+ * mode, so it goes to user space, whatever its flow. */
+volatile __u32 afzc_gso_to_user = 0;
 /* Set before the program is loaded: 1 on a jumbo port, whose program is
  * loaded with BPF_F_XDP_HAS_FRAGS and takes multi-buffer frames.  Only
  * user space handles those: offloaded flows read and rewrite the first
@@ -958,6 +964,20 @@ afzc_xdp_switch(struct xdp_md *ctx)
         afzc_count(queue, (action == XDP_REDIRECT ? AFZC_XDP_TO_USER
                            : AFZC_XDP_PASSED));
         return action;
+    }
+
+    if (afzc_gso_to_user && afzc_mask_limit) {
+        __u32 mtu_len = 0;
+
+        /* Checks the frame's length, less two tags, against the MTU. */
+        if (bpf_check_mtu(ctx, 0, &mtu_len, -8, 0)) {
+            __u32 queue = ctx->rx_queue_index;
+            int action = bpf_redirect_map(&afzc_xsks, queue, XDP_PASS);
+
+            afzc_count(queue, (action == XDP_REDIRECT ? AFZC_XDP_GSO_TO_USER
+                               : AFZC_XDP_PASSED));
+            return action;
+        }
     }
 
     /* The fast path: an untagged IPv4 frame of a flow whose only action

@@ -202,6 +202,31 @@ afzc_csum_fixup_frame(void *frame, size_t len)
     return AFZC_CSUM_FIXED;
 }
 
+/* Computes the TCP or UDP checksum (protocol 'proto') of the 'l4_len' bytes
+ * at 'l4', which follow the IPv4 header at 'l3', or the IPv6 header there if
+ * 'ipv6' is true, and stores it in their checksum field. */
+void
+afzc_csum_set_l4(const void *l3_, bool ipv6, void *l4_, size_t l4_len,
+                 uint8_t proto)
+{
+    const uint8_t *l3 = l3_;
+    uint8_t *l4 = l4_;
+    size_t csum_ofs = proto == AFZC_CSUM_PROTO_TCP ? 16 : 6;
+    uint16_t check = 0;
+    uint64_t sum;
+
+    sum = ipv6 ? afzc_csum_add_bytes(0, l3 + 8, 32)
+               : afzc_csum_add_bytes(0, l3 + 12, 8);
+    sum += afzc_csum_word(proto) + afzc_csum_word(l4_len);
+    memcpy(l4 + csum_ofs, &check, sizeof check);
+    sum = afzc_csum_add_bytes(sum, l4, l4_len);
+    check = ~afzc_csum_fold(sum);
+    if (proto == AFZC_CSUM_PROTO_UDP && !check) {
+        check = 0xffff;
+    }
+    memcpy(l4 + csum_ofs, &check, sizeof check);
+}
+
 /* Completes the partial checksums of the packets in 'batch' (see
  * afzc_csum_fixup_frame()).  If 'copied_only' is true, only of those that
  * are not single UMEM frames, but were copied out of several: the port's

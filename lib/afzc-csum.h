@@ -46,5 +46,7 @@ enum afzc_csum_result {
 
 enum afzc_csum_result afzc_csum_fixup_frame(void *frame, size_t len);
 uint64_t afzc_csum_fixup_batch(struct dp_packet_batch *, bool copied_only);
+void afzc_csum_set_l4(const void *l3, bool ipv6, void *l4, size_t l4_len,
+                      uint8_t proto);
 
 #endif /* afzc-csum.h */

@@ -37,6 +37,7 @@
 struct afzc_rxq_counters {
     PADDED_MEMBERS(CACHE_LINE_SIZE,
         atomic_uint64_t csum_fixed; /* Partial checksums completed. */
+        atomic_uint64_t gso_cut;    /* TCP super-packets cut to the MTU. */
     );
 };
 
@@ -68,6 +69,7 @@ afzc_stats_create(int n_rxq)
     stats->rxq = xzalloc_cacheline(MAX(n_rxq, 1) * sizeof *stats->rxq);
     for (int q = 0; q < n_rxq; q++) {
         atomic_init(&stats->rxq[q].csum_fixed, 0);
+        atomic_init(&stats->rxq[q].gso_cut, 0);
     }
     return stats;
 }
@@ -92,6 +94,18 @@ afzc_stats_add_csum_fixed(struct afzc_stats *stats, int queue, uint32_t n)
     uint64_t v;
 
     /* One writer: a relaxed read and store, no read-modify-write. */
+    atomic_read_relaxed(c, &v);
+    atomic_store_relaxed(c, v + n);
+}
+
+/* Counts 'n' TCP super-packets cut to the MTU on queue 'queue'.  Called
+ * only by the thread that polls the queue. */
+void
+afzc_stats_add_gso_cut(struct afzc_stats *stats, int queue, uint32_t n)
+{
+    atomic_uint64_t *c = &stats->rxq[queue].gso_cut;
+    uint64_t v;
+
     atomic_read_relaxed(c, &v);
     atomic_store_relaxed(c, v + n);
 }
@@ -155,7 +169,7 @@ afzc_stats_queue(const struct afzc_port_view *v, int q,
     struct afzc_frame_counts fc;
     struct afzc_xdp_qstats qs;
     struct afzc_xsk_stats xs;
-    uint64_t csum_fixed;
+    uint64_t csum_fixed, gso_cut;
     bool qs_ok, hs_ok;
     size_t n = 0;
 
@@ -164,6 +178,7 @@ afzc_stats_queue(const struct afzc_port_view *v, int q,
     afzc_xsk_get_counts(xsk, &fc);
     qs_ok = !afzc_xdp_get_qstats(v->xdp, v->start_qid + q, &qs);
     atomic_read_relaxed(&v->stats->rxq[q].csum_fixed, &csum_fixed);
+    atomic_read_relaxed(&v->stats->rxq[q].gso_cut, &gso_cut);
 
     afzc_stats_add_xsk(xsk, c, &n);
     afzc_counter_add(c, &n, "xdp_to_user", qs.packets[AFZC_XDP_TO_USER],
@@ -178,7 +193,9 @@ afzc_stats_queue(const struct afzc_port_view *v, int q,
     afzc_counter_add(c, &n, "xdp_csum_to_user", qs.csum_to_user, qs_ok,
                      false);
     afzc_counter_add(c, &n, "xdp_csum_fixed", qs.csum_fixed, qs_ok, false);
+    afzc_counter_add(c, &n, "xdp_gso_to_user", qs.gso_to_user, qs_ok, false);
     afzc_counter_add(c, &n, "rx_csum_fixed", csum_fixed, true, false);
+    afzc_counter_add(c, &n, "rx_gso_cut", gso_cut, true, false);
     afzc_counter_add(c, &n, "frames_fill", fc.fill, true, true);
     afzc_counter_add(c, &n, "frames_rx", fc.rx, true, true);
     afzc_counter_add(c, &n, "frames_tx", fc.tx, true, true);

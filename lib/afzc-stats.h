@@ -55,6 +55,7 @@ struct afzc_port_view {
 struct afzc_stats *afzc_stats_create(int n_rxq);
 void afzc_stats_destroy(struct afzc_stats *);
 void afzc_stats_add_csum_fixed(struct afzc_stats *, int queue, uint32_t n);
+void afzc_stats_add_gso_cut(struct afzc_stats *, int queue, uint32_t n);
 
 void afzc_stats_get_custom(const struct afzc_port_view *,
                            struct netdev_custom_stats *);

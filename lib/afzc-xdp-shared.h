@@ -174,21 +174,27 @@ struct afzc_xdp_qstats {
                                  * their partial checksum. */
     __u64 csum_fixed;           /* Frames whose partial checksum the
                                  * program completed (native mode). */
+    __u64 gso_to_user;          /* Of the AFZC_XDP_TO_USER frames, those
+                                 * sent to user space for being longer than
+                                 * the MTU (generic mode; afzc-gso.h). */
 };
 
 /* How the program keeps them, per CPU: one counter per verdict, two
  * more for the AFZC_XDP_OFFLOADED and AFZC_XDP_DROPPED frames that the
  * cache served, which the first two leave out, one for the frames of
  * offloaded flows sent to user space for their partial checksum, which
- * AFZC_XDP_TO_USER leaves out, and one for the partial checksums the
- * program completed.  A frame costs the program one counter update,
- * whatever it did with it, and one more if it completed its checksum; user
- * space adds them up into a struct afzc_xdp_qstats. */
+ * AFZC_XDP_TO_USER leaves out, one for the partial checksums the
+ * program completed, and one for the frames sent to user space for being
+ * longer than the MTU, which AFZC_XDP_TO_USER leaves out too.  A frame
+ * costs the program one counter update, whatever it did with it, and one
+ * more if it completed its checksum; user space adds them up into a struct
+ * afzc_xdp_qstats. */
 #define AFZC_XDP_HIT_OFFLOADED AFZC_XDP_N_VERDICTS
 #define AFZC_XDP_HIT_DROPPED (AFZC_XDP_N_VERDICTS + 1)
 #define AFZC_XDP_CSUM_TO_USER (AFZC_XDP_N_VERDICTS + 2)
 #define AFZC_XDP_CSUM_FIXED (AFZC_XDP_N_VERDICTS + 3)
-#define AFZC_XDP_N_QCOUNTERS (AFZC_XDP_N_VERDICTS + 4)
+#define AFZC_XDP_GSO_TO_USER (AFZC_XDP_N_VERDICTS + 4)
+#define AFZC_XDP_N_QCOUNTERS (AFZC_XDP_N_VERDICTS + 5)
 struct afzc_xdp_qcounters {
     __u64 n[AFZC_XDP_N_QCOUNTERS];
 };

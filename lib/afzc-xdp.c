@@ -648,6 +648,16 @@ afzc_xdp_set_csum_fixup(struct afzc_xdp *xdp, bool on)
                      __ATOMIC_RELEASE);
 }
 
+/* Makes the program of 'xdp' send the frames longer than its device's MTU
+ * to user space, whatever their flows, if 'on' is true (see
+ * afzc_gso_to_user in afzc-xdp.bpf.c). */
+void
+afzc_xdp_set_gso_to_user(struct afzc_xdp *xdp, bool on)
+{
+    __atomic_store_n(&xdp->skel->bss->afzc_gso_to_user, on ? 1 : 0,
+                     __ATOMIC_RELEASE);
+}
+
 /* Returns the kernel's id of the program 'xdp' attached. */
 uint32_t
 afzc_xdp_prog_id(const struct afzc_xdp *xdp)
@@ -680,5 +690,7 @@ afzc_xdp_get_qstats(const struct afzc_xdp *xdp, uint32_t queue,
     qs->packets[AFZC_XDP_TO_USER] += n[AFZC_XDP_CSUM_TO_USER];
     qs->csum_to_user = n[AFZC_XDP_CSUM_TO_USER];
     qs->csum_fixed = n[AFZC_XDP_CSUM_FIXED];
+    qs->packets[AFZC_XDP_TO_USER] += n[AFZC_XDP_GSO_TO_USER];
+    qs->gso_to_user = n[AFZC_XDP_GSO_TO_USER];
     return 0;
 }

@@ -50,6 +50,7 @@ int afzc_xdp_set_xsk(struct afzc_xdp *, uint32_t queue, int xsk_fd);
 void afzc_xdp_clear_xsk(struct afzc_xdp *, uint32_t queue);
 uint32_t afzc_xdp_prog_id(const struct afzc_xdp *);
 void afzc_xdp_set_csum_fixup(struct afzc_xdp *, bool on);
+void afzc_xdp_set_gso_to_user(struct afzc_xdp *, bool on);
 int afzc_xdp_get_qstats(const struct afzc_xdp *, uint32_t queue,
                         struct afzc_xdp_qstats *);
 int afzc_xdp_query(int ifindex, uint32_t *prog_id, bool *ours);

@@ -711,7 +711,7 @@ afzc_xsk_take_rx_desc(struct afzc_xsk *xsk, const struct xdp_desc *desc)
  * of 'xsk' from 'idx' on hold, a multi-buffer packet, by copying it into a
  * buffer of its own, and gives its frames back to the rx stash.  Adds the
  * frames taken to '*taken' and the packet's length to '*bytes'.  A packet
- * longer than AFZC_XSK_MAX_PACKET is dropped and counted, and so is one
+ * longer than AFZC_XSK_MAX_RX_PACKET is dropped and counted, and so is one
  * with a descriptor that names no frame of 'xsk' (afzc_xsk_bad_desc()). */
 static void
 afzc_xsk_recv_multi(struct afzc_xsk *xsk, uint32_t idx, uint32_t n,
@@ -733,7 +733,7 @@ afzc_xsk_recv_multi(struct afzc_xsk *xsk, uint32_t idx, uint32_t n,
 
     if (n_own < n) {
         /* Dropped: part of it is not ours to read. */
-    } else if (len > AFZC_XSK_MAX_PACKET) {
+    } else if (len > AFZC_XSK_MAX_RX_PACKET) {
         afzc_xsk_count(&xsk->rx_oversized, 1);
     } else {
         struct dp_packet *packet = dp_packet_new_with_headroom(

@@ -47,11 +47,15 @@ struct ds;
 
 /* The largest MTU of a jumbo port, whose packets span up to three frames
  * as multi-buffer packets (copy mode only), and the largest packet such a
- * port takes: the MTU with an Ethernet header and two VLAN tags.  A longer
- * packet (a TSO super-packet that generic XDP hands over whole) is dropped
- * and counted as rx_oversized. */
+ * port sends: the MTU with an Ethernet header and two VLAN tags. */
 #define AFZC_XSK_JUMBO_MTU 9216
 #define AFZC_XSK_MAX_PACKET (AFZC_XSK_JUMBO_MTU + 14 + 2 * 4)
+
+/* The largest packet a port receives: the largest IP packet, with an
+ * Ethernet header and two VLAN tags.  Only a TSO super-packet that generic
+ * XDP hands over whole is longer than AFZC_XSK_MAX_PACKET (afzc-gso.h cuts
+ * it to the MTU); a longer one is dropped and counted as rx_oversized. */
+#define AFZC_XSK_MAX_RX_PACKET (65535 + 14 + 2 * 4)
 
 /* Counters of one port queue, as afzc_xsk_get_stats() copies them out.
  * (The socket keeps them as relaxed atomics, each written only by the
@@ -73,7 +77,7 @@ struct afzc_xsk_stats {
     uint64_t rx_multi_buffer;   /* Packets received in more than one frame,
                                  * copied into one buffer. */
     uint64_t rx_oversized;      /* Multi-buffer packets dropped for being
-                                 * longer than AFZC_XSK_MAX_PACKET. */
+                                 * longer than AFZC_XSK_MAX_RX_PACKET. */
     uint64_t tx_multi_buffer;   /* Packets sent in more than one frame. */
     uint64_t bad_descs;         /* Rx or completion descriptors ignored:
                                  * they named a frame outside the UMEM or

@@ -9,6 +9,8 @@ lib_libafzc_la_SOURCES = \
 	lib/afzc-csum.h \
 	lib/afzc-dev.c \
 	lib/afzc-dev.h \
+	lib/afzc-gso.c \
+	lib/afzc-gso.h \
 	lib/afzc-options.c \
 	lib/afzc-options.h \
 	lib/afzc-ring.c \

@@ -27,6 +27,7 @@
 
 #include "afzc-csum.h"
 #include "afzc-dev.h"
+#include "afzc-gso.h"
 #include "afzc-options.h"
 #include "afzc-stats.h"
 #include "afzc-umem.h"
@@ -84,6 +85,8 @@ struct netdev_afzc {
     bool use_need_wakeup;
     enum afzc_csum_fixup csum_fixup_opt; /* As requested. */
     bool csum_fixup;                /* Partial checksums are completed. */
+    bool rx_gso;                    /* TCP super-packets are cut to the MTU
+                                     * (csum_fixup in generic mode). */
     bool xdp_csum_fixup;            /* By the XDP program, but for packets
                                      * of several frames (native mode). */
     char *csum_fixup_status;        /* How that was decided, for status;
@@ -105,6 +108,8 @@ struct netdev_afzc {
 /* An rx queue of an afzc port. */
 struct netdev_rxq_afzc {
     struct netdev_rxq up;
+    struct afzc_gso_queue gso;      /* Segments of super-packets, and the
+                                     * packets behind them, to receive. */
 };
 
 /* The two afzc classes: "afzc", polled by PMD threads, and "afzc-nonpmd",
@@ -504,7 +509,9 @@ netdev_afzc_setup(struct netdev_afzc *dev, enum afzc_xdp_mode mode,
     }
     /* Generic mode's redirect keeps the packet's checksum state. */
     dev->xdp_csum_fixup = dev->csum_fixup && native;
+    dev->rx_gso = dev->csum_fixup && !native;
     afzc_xdp_set_csum_fixup(dev->xdp, dev->xdp_csum_fixup);
+    afzc_xdp_set_gso_to_user(dev->xdp, dev->rx_gso);
 
     dev->xsks = xcalloc(n_rxq, sizeof *dev->xsks);
     dev->n_rxq = n_rxq;
@@ -1002,15 +1009,48 @@ netdev_afzc_rxq_alloc(void)
 
 /* netdev class: sets up an rx queue; its socket already exists. */
 static int
-netdev_afzc_rxq_construct(struct netdev_rxq *rxq OVS_UNUSED)
+netdev_afzc_rxq_construct(struct netdev_rxq *rxq)
 {
+    afzc_gso_queue_init(&CONTAINER_OF(rxq, struct netdev_rxq_afzc, up)->gso);
     return 0;
 }
 
-/* netdev class: tears down an rx queue; its socket stays with the port. */
+/* netdev class: tears down an rx queue; its socket stays with the port.
+ * The packets still waiting in it are dropped. */
 static void
-netdev_afzc_rxq_destruct(struct netdev_rxq *rxq OVS_UNUSED)
+netdev_afzc_rxq_destruct(struct netdev_rxq *rxq)
 {
+    afzc_gso_queue_destroy(
+        &CONTAINER_OF(rxq, struct netdev_rxq_afzc, up)->gso);
+}
+
+/* Cuts the TCP super-packets in 'batch', received on queue 'qid' of 'dev',
+ * to the port's MTU (see afzc-gso.h); what does not fit in 'batch' waits
+ * in 'rx'.  Looks the MTU up only if a packet is longer than the smallest
+ * MTU that IPv6 allows would let it be. */
+static void
+netdev_afzc_rx_gso(struct netdev_afzc *dev, struct netdev_rxq_afzc *rx,
+                   int qid, struct dp_packet_batch *batch)
+{
+    struct dp_packet *packet;
+    uint64_t n;
+    int mtu;
+
+    DP_PACKET_BATCH_FOR_EACH (i, packet, batch) {
+        if (dp_packet_size(packet) > ETH_HEADER_LEN + 1280) {
+            goto cut;
+        }
+    }
+    return;
+
+cut:
+    if (netdev_linux_class.get_mtu(&dev->lx.up, &mtu)) {
+        return;
+    }
+    n = afzc_gso_segment_batch(batch, mtu, &rx->gso);
+    if (n) {
+        afzc_stats_add_gso_cut(dev->stats, qid, n);
+    }
 }
 
 /* netdev class: frees an rx queue. */
@@ -1028,13 +1068,24 @@ netdev_afzc_rxq_recv(struct netdev_rxq *rxq, struct dp_packet_batch *batch,
                      int *qfill)
 {
     struct netdev_afzc *dev = netdev_afzc_cast(rxq->netdev);
+    struct netdev_rxq_afzc *rx = CONTAINER_OF(rxq, struct netdev_rxq_afzc,
+                                              up);
     int qid = rxq->queue_id;
     int error;
 
     if (OVS_UNLIKELY(!dev->configured || qid >= dev->n_rxq)) {
         return EAGAIN;
     }
-    error = afzc_xsk_recv(dev->xsks[qid], batch);
+    if (OVS_UNLIKELY(!afzc_gso_queue_is_empty(&rx->gso))) {
+        /* What the last receive cut and could not hand over comes first. */
+        afzc_gso_queue_drain(&rx->gso, batch);
+        error = 0;
+    } else {
+        error = afzc_xsk_recv(dev->xsks[qid], batch);
+        if (!error && dev->rx_gso) {
+            netdev_afzc_rx_gso(dev, rx, qid, batch);
+        }
+    }
     if (!error && dev->csum_fixup) {
         afzc_stats_add_csum_fixed(dev->stats, qid,
                                   afzc_csum_fixup_batch(batch,

@@ -254,6 +254,7 @@ DISTCLEANFILES += \
 check_PROGRAMS += tests/ovstest-afzc
 tests_ovstest_afzc_SOURCES = \
 	tests/afzc-test.h \
+	tests/test-afzc-gso.c \
 	tests/test-afzc-ring.c \
 	tests/test-afzc-translate.c \
 	tests/test-afzc-umem.c \
