@@ -50,6 +50,8 @@
 #   tcp-afzc-generic-txoff  afzc ports, xdp-mode=generic, offloads off
 #                        (what best-effort chose on veth before afzc
 #                        completed partial checksums)
+#   tcp-afzc-generic     same, offloads on: the far ends keep TSO, and
+#                        afzc cuts their super-packets to the MTU
 #   tcp-afxdp-txoff      OVS afxdp ports, xdp-mode=generic, offloads off
 #                        (OVS afxdp cannot take them on)
 #   tcp-bridge           a Linux bridge, offloads on
@@ -154,7 +156,8 @@ vswitchd=$top/vswitchd/ovs-vswitchd
 run=/tmp/afzc-bench
 all_configs="afzc afzc-native afzc-generic afzc-offload afzc-offload-native \
 afzc-offload-megaflow afzc-offload-native-megaflow afxdp-native afxdp-generic system xsk bridge xdp \
-tcp-afzc tcp-afzc-txoff tcp-afzc-generic-txoff tcp-afxdp-txoff tcp-bridge \
+tcp-afzc tcp-afzc-txoff tcp-afzc-generic-txoff tcp-afzc-generic \
+tcp-afxdp-txoff tcp-bridge \
 tcp-afzc-jumbo tcp-bridge-jumbo"
 configs=$all_configs
 # Not run by default: zero-copy needs a driver that has it, and busy
@@ -832,6 +835,7 @@ describe() {
         tcp-afzc) echo "TCP, afzc ports, default options, far-end offloads on" ;;
         tcp-afzc-txoff) echo "TCP, afzc ports, default options, offloads off" ;;
         tcp-afzc-generic-txoff) echo "TCP, afzc ports, xdp-mode=generic, offloads off" ;;
+        tcp-afzc-generic) echo "TCP, afzc ports, xdp-mode=generic, far-end offloads on" ;;
         tcp-afxdp-txoff) echo "TCP, OVS afxdp ports, xdp-mode=generic, offloads off" ;;
         tcp-bridge) echo "TCP, Linux bridge, far-end offloads on" ;;
         tcp-afzc-jumbo) echo "TCP, afzc ports, MTU 9000, offloads off" ;;
@@ -869,7 +873,7 @@ tcp_results=$run/tcp-results
 run_tcp() {
     local cfg=$1 round=$2 bps= ok=0 setup=$run/setup-$1.out
     case $cfg in
-        tcp-afzc|tcp-bridge) far_end_offloads on ;;
+        tcp-afzc|tcp-afzc-generic|tcp-bridge) far_end_offloads on ;;
         *) far_end_offloads off ;;
     esac
     case $cfg in
@@ -882,7 +886,7 @@ run_tcp() {
         tcp-afzc|tcp-afzc-txoff) setup_ovs afzc > "$setup" 2>&1 ;;
         tcp-afzc-jumbo)
             setup_ovs afzc mtu_request=9000 > "$setup" 2>&1 ;;
-        tcp-afzc-generic-txoff)
+        tcp-afzc-generic-txoff|tcp-afzc-generic)
             setup_ovs afzc options:xdp-mode=generic > "$setup" 2>&1 ;;
         tcp-afxdp-txoff)
             setup_ovs afxdp options:xdp-mode=generic > "$setup" 2>&1 ;;

@@ -20,6 +20,7 @@ AFZC_FUZZERS = \
 	tests/fuzz/fuzz-afzc-options \
 	tests/fuzz/fuzz-afzc-translate \
 	tests/fuzz/fuzz-afzc-csum \
+	tests/fuzz/fuzz-afzc-gso \
 	tests/fuzz/fuzz-afzc-rxdesc
 
 AFZC_FUZZ_TIME = 20
@@ -54,6 +55,11 @@ tests/fuzz/fuzz-afzc-csum: tests/fuzz/fuzz-afzc-csum.c lib/afzc-csum.c \
 		lib/libafzc.la
 	$(AM_V_CCLD)$(AFZC_FUZZ_BUILD) $(srcdir)/tests/fuzz/fuzz-afzc-csum.c \
 	  $(srcdir)/lib/afzc-csum.c $(AFZC_FUZZ_LIBS)
+
+tests/fuzz/fuzz-afzc-gso: tests/fuzz/fuzz-afzc-gso.c lib/afzc-gso.c \
+		lib/afzc-csum.c lib/libafzc.la
+	$(AM_V_CCLD)$(AFZC_FUZZ_BUILD) $(srcdir)/tests/fuzz/fuzz-afzc-gso.c \
+	  $(srcdir)/lib/afzc-gso.c $(srcdir)/lib/afzc-csum.c $(AFZC_FUZZ_LIBS)
 
 tests/fuzz/fuzz-afzc-rxdesc: tests/fuzz/fuzz-afzc-rxdesc.c lib/afzc-xsk.c \
 		lib/libafzc.la
