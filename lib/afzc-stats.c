@@ -85,17 +85,23 @@ afzc_stats_destroy(struct afzc_stats *stats)
     }
 }
 
+/* Adds 'n' to counter 'c', which only the calling thread writes: a relaxed
+ * read and store, no read-modify-write. */
+static void
+afzc_stats_add(atomic_uint64_t *c, uint32_t n)
+{
+    uint64_t v;
+
+    atomic_read_relaxed(c, &v);
+    atomic_store_relaxed(c, v + n);
+}
+
 /* Counts 'n' partial checksums completed on queue 'queue'.  Called only by
  * the thread that polls the queue. */
 void
 afzc_stats_add_csum_fixed(struct afzc_stats *stats, int queue, uint32_t n)
 {
-    atomic_uint64_t *c = &stats->rxq[queue].csum_fixed;
-    uint64_t v;
-
-    /* One writer: a relaxed read and store, no read-modify-write. */
-    atomic_read_relaxed(c, &v);
-    atomic_store_relaxed(c, v + n);
+    afzc_stats_add(&stats->rxq[queue].csum_fixed, n);
 }
 
 /* Counts 'n' TCP super-packets cut to the MTU on queue 'queue'.  Called
@@ -103,11 +109,7 @@ afzc_stats_add_csum_fixed(struct afzc_stats *stats, int queue, uint32_t n)
 void
 afzc_stats_add_gso_cut(struct afzc_stats *stats, int queue, uint32_t n)
 {
-    atomic_uint64_t *c = &stats->rxq[queue].gso_cut;
-    uint64_t v;
-
-    atomic_read_relaxed(c, &v);
-    atomic_store_relaxed(c, v + n);
+    afzc_stats_add(&stats->rxq[queue].gso_cut, n);
 }
 
 /* Appends counter 'name' with 'value' to 'c', of which '*n' are in use. */
