@@ -61,6 +61,36 @@ afzc_dev_driver(const char *name, char *driver, size_t size)
     close(fd);
 }
 
+/* Returns false if the device with 'ifindex' drops the frames that XDP
+ * redirects to it from a queue in zero-copy mode, true otherwise (also if
+ * the device or its driver cannot be told).
+ *
+ * The kernel cannot hand a zero-copy frame itself to another device: it
+ * copies it into a page of its own, with no headroom in front of the data
+ * (xdp_convert_zc_to_xdp_frame()).  virtio-net's XDP transmit needs room
+ * there for the virtio-net header and drops a frame without it (seen on
+ * Linux 7.3: every such frame counted in the device's tx_xdp_tx_drops, and
+ * the xdp_devmap_xmit tracepoint showing sent=0 drops=1), while igb and veth
+ * take it as it is. */
+bool
+afzc_dev_takes_zc_redirects(int ifindex)
+{
+    static const char *const needs_headroom[] = { "virtio_net" };
+    char name[IF_NAMESIZE];
+    char driver[32];
+
+    if (ifindex <= 0 || !if_indextoname(ifindex, name)) {
+        return true;
+    }
+    afzc_dev_driver(name, driver, sizeof driver);
+    for (size_t i = 0; i < ARRAY_SIZE(needs_headroom); i++) {
+        if (!strcmp(driver, needs_headroom[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Returns the number of rx queues device 'name' has, as sysfs shows them, or
  * 0 if that cannot be told. */
 int

@@ -17,12 +17,14 @@
 
 /* What afzc needs to know about a Linux network device before it puts
  * AF_XDP sockets on it: its driver, its queues, its NUMA node and whether
- * its driver does AF_XDP zero-copy.
+ * its driver does AF_XDP zero-copy, and whether it can transmit frames that
+ * XDP redirects to it from a zero-copy queue.
  *
  * Errors: afzc_dev_query_zerocopy() and afzc_dev_probe_zerocopy() return 0
  * or a positive errno value; the other functions cannot fail and return a
  * neutral value (an empty string, 0) when the device does not tell. */
 
+#include <stdbool.h>
 #include <stddef.h>
 
 void afzc_dev_driver(const char *name, char *driver, size_t size);
@@ -30,5 +32,6 @@ int afzc_dev_n_rx_queues(const char *name);
 int afzc_dev_numa_id(const char *name);
 int afzc_dev_query_zerocopy(int ifindex);
 int afzc_dev_probe_zerocopy(const char *name, int ifindex);
+bool afzc_dev_takes_zc_redirects(int ifindex);
 
 #endif /* afzc-dev.h */

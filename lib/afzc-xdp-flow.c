@@ -21,6 +21,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "afzc-dev.h"
 #include "afzc-xdp-private.h"
 #include "bitmap.h"
 #include "coverage.h"
@@ -652,11 +653,15 @@ afzc_xdp_flows_save(struct afzc_xdp *xdp)
 /* Puts the flows of 'saved' into 'xdp', a new program on the same port,
  * with the counters they had (a flow handed to user space stays so), and
  * frees 'saved'.  A flow that does not fit, or whose output port is gone,
- * is left out: its packets take the user path.  With 'xdp' NULL, only frees
- * 'saved'.  Returns the number of flows put. */
+ * is left out: its packets take the user path.  If 'zerocopy' (the new
+ * program's queues are in zero-copy mode), a flow whose output device drops
+ * the frames redirected from zero-copy queues (see
+ * afzc_dev_takes_zc_redirects()) is put as handed to user space, as
+ * afzc_xdp_flow_to_user() does, with the counters of its time in XDP.  With
+ * 'xdp' NULL, only frees 'saved'.  Returns the number of flows put. */
 size_t
 afzc_xdp_flows_restore(struct afzc_xdp *xdp,
-                       struct afzc_xdp_saved_flows *saved)
+                       struct afzc_xdp_saved_flows *saved, bool zerocopy)
 {
     size_t n = 0;
 
@@ -670,7 +675,16 @@ afzc_xdp_flows_restore(struct afzc_xdp *xdp,
 
         while (n_acts < AFZC_MAX_ACTIONS
                && sf->acts.actions[n_acts].type != AFZC_ACT_NONE) {
-            n_acts++;
+            const struct afzc_flow_action *a = &sf->acts.actions[n_acts++];
+
+            if (zerocopy && a->type == AFZC_ACT_OUTPUT
+                && !afzc_dev_takes_zc_redirects(a->ifindex)) {
+                memset(&sf->acts, 0, sizeof sf->acts);
+                sf->acts.actions[0].type = AFZC_ACT_USERSPACE;
+                sf->stats.in_user = true;
+                n_acts = 1;
+                break;
+            }
         }
         if (afzc_xdp_flow_put(xdp, &sf->ufid, &sf->key, &sf->mask,
                               sf->acts.actions, n_acts)) {

@@ -68,6 +68,6 @@ void afzc_xdp_flow_dump_ufids(const struct afzc_xdp *, struct ds *);
 struct afzc_xdp_saved_flows;
 struct afzc_xdp_saved_flows *afzc_xdp_flows_save(struct afzc_xdp *);
 size_t afzc_xdp_flows_restore(struct afzc_xdp *,
-                              struct afzc_xdp_saved_flows *);
+                              struct afzc_xdp_saved_flows *, bool zerocopy);
 
 #endif /* afzc-xdp-flow.h */

@@ -707,8 +707,9 @@ netdev_afzc_reconfigure(struct netdev *netdev)
 
     dev->mode = dev->requested_mode;
     dev->mode_in_use = mode;
-    if (netdev_is_flow_api_enabled() && mode != AFZC_MODE_NATIVE_ZC) {
-        n_restored = afzc_xdp_flows_restore(dev->xdp, saved);
+    if (netdev_is_flow_api_enabled()) {
+        n_restored = afzc_xdp_flows_restore(dev->xdp, saved,
+                                            mode == AFZC_MODE_NATIVE_ZC);
         saved = NULL;
     }
     /* The ifindex of the last setup, not the one before this call: an
@@ -740,7 +741,7 @@ out:
         VLOG_ERR("%s", msg ? msg : ovs_strerror(error));
     }
 out_quiet:
-    afzc_xdp_flows_restore(NULL, saved);     /* Frees what is left. */
+    afzc_xdp_flows_restore(NULL, saved, false);  /* Frees what is left. */
     free(msg);
     ovs_mutex_unlock(&dev->lx.mutex);
     return error;

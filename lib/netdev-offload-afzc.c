@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "afzc-dev.h"
 #include "afzc-xdp.h"
 #include "afzc-xdp-flow.h"
 #include "coverage.h"
@@ -35,12 +36,11 @@
 #include "util.h"
 #include "uuid.h"
 
-/* Why flows of zero-copy ports stay in user space: a frame that the XDP
- * program redirects from or to a zero-copy port never reaches the far end
- * (seen with virtio-net and igb under QEMU, Linux 7.3; the cause is not
- * known yet), so such a flow is not offloaded. */
+/* Why a flow from a zero-copy port to a virtio-net port stays in user space,
+ * where it forwards by address: see afzc_dev_takes_zc_redirects(). */
 #define AFZC_OFFLOAD_ZEROCOPY_REASON \
-    "a zero-copy port, which XDP redirects do not reliably reach yet"
+    "output from a zero-copy port to a virtio-net port, which drops the " \
+    "frames that XDP redirects from zero-copy queues"
 
 /* How old, in milliseconds, the counters that flow_get reports may be, at
  * most.  With many flows, afzc reads all their counters at once
@@ -330,7 +330,8 @@ afzc_offload_translate_actions(const struct netdev *in,
                 *reason = "output to a port that is not another afzc port";
                 return EOPNOTSUPP;
             }
-            if (netdev_afzc_is_zerocopy(outdev)) {
+            if (netdev_afzc_is_afzc(in) && netdev_afzc_is_zerocopy(in)
+                && !afzc_dev_takes_zc_redirects(ifindex)) {
                 netdev_close(outdev);
                 *reason = AFZC_OFFLOAD_ZEROCOPY_REASON;
                 return EOPNOTSUPP;
@@ -452,12 +453,7 @@ netdev_offload_afzc_flow_put(struct netdev *netdev, struct match *match,
     size_t n_acts;
     int error;
 
-    if (netdev_afzc_is_zerocopy(netdev)) {
-        reason = AFZC_OFFLOAD_ZEROCOPY_REASON;
-        error = EOPNOTSUPP;
-    } else {
-        error = afzc_offload_translate_match(match, &key, &mask, &reason);
-    }
+    error = afzc_offload_translate_match(match, &key, &mask, &reason);
     if (!error) {
         error = afzc_offload_translate_actions(netdev, actions, actions_len,
                                                acts, &n_acts, &reason);
