@@ -668,7 +668,10 @@ b2_tx_packets() {
 # While traffic runs, measures how many packets ovs-vswitchd forwards per
 # second of CPU time it gets, which holds up better than the packet rate
 # when other work competes for the CPUs.  Writes packets per CPU-second to
-# $run/eff-$1; the window lies within the sink's measurement.
+# $run/eff-$1; the window lies within the sink's measurement.  Writes
+# nothing when b2's transmit counter did not move, as with OVS's afxdp in
+# zero-copy mode on virtio-net, whose port statistics leave out what its
+# socket sends.
 cpu_probe() {
     local out=$run/eff-$1 t0 t1 n0 n1 hz
     rm -f "$out"
@@ -679,7 +682,8 @@ cpu_probe() {
     t0=$(vswitchd_ticks) && n0=$(b2_tx_packets) || return 0
     sleep $((seconds - 1))
     t1=$(vswitchd_ticks) && n1=$(b2_tx_packets) || return 0
-    [ -n "$n0" ] && [ -n "$n1" ] && [ "$t1" -gt "$t0" ] || return 0
+    [ -n "$n0" ] && [ -n "$n1" ] && [ "$t1" -gt "$t0" ] \
+        && [ "$n1" -gt "$n0" ] || return 0
     echo $(( (n1 - n0) * hz / (t1 - t0) )) > "$out"
 }
 
