@@ -736,8 +736,10 @@ afzc_xsk_recv_multi(struct afzc_xsk *xsk, uint32_t idx, uint32_t n,
     } else if (len > AFZC_XSK_MAX_RX_PACKET) {
         afzc_xsk_count(&xsk->rx_oversized, 1);
     } else {
+        /* Less headroom for a packet that would not fit with all of it
+         * (see AFZC_XSK_MAX_RX_PACKET). */
         struct dp_packet *packet = dp_packet_new_with_headroom(
-            len, AFZC_XSK_COPY_HEADROOM);
+            len, MIN(AFZC_XSK_COPY_HEADROOM, AFZC_XSK_MAX_RX_PACKET - len));
 
         for (uint32_t i = 0; i < n; i++) {
             const struct xdp_desc *desc = afzc_ring_rx_desc(&xsk->rx,

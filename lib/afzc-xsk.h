@@ -51,11 +51,13 @@ struct ds;
 #define AFZC_XSK_JUMBO_MTU 9216
 #define AFZC_XSK_MAX_PACKET (AFZC_XSK_JUMBO_MTU + 14 + 2 * 4)
 
-/* The largest packet a port receives: the largest IP packet, with an
- * Ethernet header and two VLAN tags.  Only a TSO super-packet that generic
- * XDP hands over whole is longer than AFZC_XSK_MAX_PACKET (afzc-gso.h cuts
- * it to the MTU); a longer one is dropped and counted as rx_oversized. */
-#define AFZC_XSK_MAX_RX_PACKET (65535 + 14 + 2 * 4)
+/* The largest packet a port receives: as much as one dp_packet holds,
+ * headroom included, since Open vSwitch keeps the size of a packet's
+ * buffer in 16 bits.  Only a TSO super-packet that generic XDP hands over
+ * whole is longer than AFZC_XSK_MAX_PACKET (afzc-gso.h cuts it to the MTU),
+ * and Linux builds those a few hundred bytes short of 64 kB; a longer
+ * packet is dropped and counted as rx_oversized. */
+#define AFZC_XSK_MAX_RX_PACKET UINT16_MAX
 
 /* Counters of one port queue, as afzc_xsk_get_stats() copies them out.
  * (The socket keeps them as relaxed atomics, each written only by the
