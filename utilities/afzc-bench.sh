@@ -335,6 +335,12 @@ done
 for cmd in ip ethtool taskset timeout awk; do
     command -v "$cmd" > /dev/null || die "$cmd not found"
 done
+# The TCP rows need iperf3, which neither afzc nor Open vSwitch builds with.
+case " $configs " in
+    *" tcp-"*)
+        command -v iperf3 > /dev/null \
+            || die "the TCP rows need iperf3 (apt-get install iperf3)" ;;
+esac
 [ -d "/sys/devices/system/cpu/cpu$gen_cpu" ] || die "there is no CPU $gen_cpu"
 # The bare AF_XDP forwarder runs on the first CPU of the PMD mask.
 fwd_cpu=
