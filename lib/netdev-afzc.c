@@ -20,6 +20,7 @@
 #include <net/if.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <linux/bpf.h>
@@ -793,6 +794,34 @@ netdev_afzc_get_numa_id(const struct netdev *netdev)
     return afzc_dev_numa_id(netdev_get_name(netdev));
 }
 
+/* netdev class: changes the device's flags as netdev_linux does, but from
+ * the flags the device has now.  netdev_linux computes the new flags from
+ * the ones it last saw, which its link notifications keep up to date only
+ * when its run function gets to them.  When a device is deleted and
+ * created again under an afzc port, Open vSwitch removes the port and adds
+ * it back (its reconfiguration fails while the device is gone), turning
+ * PROMISC on; with flags seen before the new device was set up, that
+ * write set it down again (the soak's veth-recreate, 1 time in 6 on an
+ * idle machine).  Reading the flags first closes that window. */
+static int
+netdev_afzc_update_flags(struct netdev *netdev, enum netdev_flags off,
+                         enum netdev_flags on, enum netdev_flags *old_flagsp)
+{
+    struct netdev_linux *lx = netdev_linux_cast(netdev);
+
+    if (on || off) {
+        struct ifreq ifr;
+
+        ovs_mutex_lock(&lx->mutex);
+        if (!af_inet_ifreq_ioctl(netdev_get_name(netdev), &ifr,
+                                 SIOCGIFFLAGS, "SIOCGIFFLAGS")) {
+            lx->ifi_flags = (uint16_t) ifr.ifr_flags;
+        }
+        ovs_mutex_unlock(&lx->mutex);
+    }
+    return netdev_linux_class.update_flags(netdev, off, on, old_flagsp);
+}
+
 /* Records 'msg' (taken over; NULL to clear) as why the last MTU asked of
  * 'dev' was refused, for the status column's "mtu_error".  Open vSwitch's
  * bridge clears the Interface's error column on every reconfiguration and
@@ -1172,6 +1201,7 @@ netdev_afzc_register(void)
     netdev_afzc_class.get_status = netdev_afzc_get_status;
     netdev_afzc_class.get_numa_id = netdev_afzc_get_numa_id;
     netdev_afzc_class.set_mtu = netdev_afzc_set_mtu;
+    netdev_afzc_class.update_flags = netdev_afzc_update_flags;
     netdev_afzc_class.get_stats = netdev_afzc_get_stats;
     netdev_afzc_class.get_custom_stats = netdev_afzc_get_custom_stats;
     netdev_afzc_class.send = netdev_afzc_send;
