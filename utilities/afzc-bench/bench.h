@@ -82,6 +82,7 @@ struct gen_config {
     unsigned int size;          /* Frame size with the 4-byte FCS. */
     double seconds;
     unsigned long long count;   /* 0: no limit. */
+    unsigned long long rate;    /* Packets per second; 0: no limit. */
     unsigned int batch;
     uint8_t src_mac[6], dst_mac[6];
     struct in_addr src_ip, dst_ip;

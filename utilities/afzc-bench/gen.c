@@ -84,6 +84,9 @@ Sends UDP packets out of DEV as fast as the kernel takes them.\n\
   --size BYTES       frame size including the FCS, 64 to 1518 (default 64)\n\
   --seconds S        how long to send (default 10)\n\
   --count N          stop after N packets (default: no limit)\n\
+  --rate PPS         send at most PPS packets a second, in bursts of a\n\
+                     millisecond's worth (default: as fast as the kernel\n\
+                     takes them)\n\
   --batch N          frames per kernel batch, 1 to 256 (default 64)\n\
   --src-mac MAC      source Ethernet address (default 02:af:2c:00:00:01)\n\
   --dst-mac MAC      destination Ethernet address\n\
@@ -111,6 +114,7 @@ gen_parse_options(int argc, char *argv[], struct gen_config *c)
         { "size", required_argument, NULL, 's' },
         { "seconds", required_argument, NULL, 't' },
         { "count", required_argument, NULL, 'n' },
+        { "rate", required_argument, NULL, 'r' },
         { "batch", required_argument, NULL, 'b' },
         { "src-mac", required_argument, NULL, 'M' },
         { "dst-mac", required_argument, NULL, 'm' },
@@ -135,6 +139,9 @@ gen_parse_options(int argc, char *argv[], struct gen_config *c)
             break;
         case 'n': c->count = bench_parse_uint("--count", optarg, 1,
                                               ULLONG_MAX);
+            break;
+        case 'r': c->rate = bench_parse_uint("--rate", optarg, 1,
+                                             100000000);
             break;
         case 'b': c->batch = bench_parse_uint("--batch", optarg, 1, 256);
             break;
@@ -195,7 +202,21 @@ gen_send(const struct gen_config *c, int prog_fd, uint8_t *frame,
             break;
         }
         opts.repeat = chunk;
-        if (c->count && c->count - sent < chunk) {
+        if (c->rate) {
+            /* Paced: wait until the next burst is due, then send a
+             * millisecond's worth, at least one batch. */
+            double ahead = sent / (double) c->rate - (bench_now() - start);
+            unsigned long long burst = c->rate / 1000;
+
+            if (ahead > 0 && !bench_nap(ahead)) {
+                break;
+            }
+            if (burst < c->batch) {
+                burst = c->batch;
+            }
+            opts.repeat = burst < chunk ? burst : chunk;
+        }
+        if (c->count && c->count - sent < opts.repeat) {
             opts.repeat = c->count - sent;
         }
         t0 = bench_now();
