@@ -64,8 +64,8 @@
 # xdp-mode=generic and umem-restore, the level before the step there), the
 # recovery time (from the moment the fault's last step is done until every
 # stream's mean rate over a 1 s window is back above 90% of its level, 50%
-# for umem-min, whose pool is too small for the floods' copies by design:
-# the start of that window), the frames lost
+# for umem-min, whose 1024 frames do not carry all of the user stream, the
+# notes say how much: the start of that window), the frames lost
 # (the four levels times the time from the fault's start to the recovery,
 # less what the sinks counted then: an estimate, 0 if negative), for the
 # faults that replace p3's program the time until p3's XDP program has an
@@ -511,7 +511,7 @@ window() {
 # Prints the levels of the streams, one line "L1 L2 L3 L4 CPUS": the
 # median of each stream's quarter-second rates over the $level_window
 # seconds before now, and the CPUs the soak had over the last 2 s.  A
-# median, not a mean: single samples here stray by up to 35% either way,
+# median, not a mean: at full rate single samples strayed by up to 35%,
 # and the mean of a 2 s window took levels 10 to 15% above what the
 # streams ran at for minutes, which a recovery then had to reach.
 levels() {
@@ -917,10 +917,10 @@ run_fault() {
             off=$(wait_offload "$t_from")
             [ -n "$off" ] || off=-1 ;;
     esac
-    # With the UMEM at its minimum the pool runs dry on purpose, and the
-    # streams that need frames for copies (the floods) cannot get back to
-    # the rate of 32 times as many frames: there, recovery is every stream
-    # at half its level again, and the notes give the share reached.
+    # With the UMEM at its minimum the pool runs short on purpose, and the
+    # user stream gets about 60% through (with 32 times as many frames, all
+    # of it): there, recovery is every stream at half its level again, and
+    # the notes give the share reached.
     local frac=0.9
     [ "$name" = umem-min ] && frac=0.5
     t_rec=$(wait_recovery "$t_restore" "$lv" "$frac")
