@@ -19,6 +19,9 @@
 #                  on veth with rx-csum-fixup=off)
 #   afzc-busy-poll same, options:busy-poll=64 (SO_PREFER_BUSY_POLL; not by
 #                  default)
+#   afzc-b         afzc ports, default options, in the ovs-vswitchd binary
+#                  that --vswitchd-b names (an A/B of two builds, paired
+#                  round by round with the afzc row; not by default)
 #   afzc-offload   afzc ports, default options, other_config:hw-offload=true:
 #                  the flow runs in the ports' XDP programs
 #   afzc-offload-native  same, options:xdp-mode=native
@@ -116,6 +119,11 @@
 #                   more other_config settings of the Open_vSwitch table,
 #                   such as afzc-offload-cache=65536
 #   --gen-cpu=N     CPU the generator is pinned to (default: 0)
+#   --vswitchd-b=FILE
+#                   the ovs-vswitchd of the afzc-b row: another build of
+#                   afzc, to compare with this tree's in the same rounds
+#                   (--ab is short for --configs=afzc,afzc-b and, unless
+#                   --repeat says otherwise, 8 rounds)
 #   --nics=GEN:B1:B2:SINK
 #                   instead of creating veth pairs, use these four existing
 #                   devices, GEN wired to B1 and B2 to SINK (as in the
@@ -162,7 +170,9 @@ tcp-afzc-jumbo tcp-bridge-jumbo"
 configs=$all_configs
 # Not run by default: zero-copy needs a driver that has it, and busy
 # polling shows its effect only where a NAPI loop runs the device.
-all_configs="$all_configs afxdp-zc afzc-busy-poll"
+all_configs="$all_configs afxdp-zc afzc-busy-poll afzc-b"
+vswitchd_b=
+ab=no
 nics=
 sizes="64 1500"
 flows_list="1 1000"
@@ -212,6 +222,8 @@ while [ $# -gt 0 ]; do
         --other-config=*) other_config=${arg#--other-config=}
                           other_config=${other_config//,/ } ;;
         --gen-cpu=*) gen_cpu=${arg#--gen-cpu=} ;;
+        --vswitchd-b=*) vswitchd_b=${arg#--vswitchd-b=} ;;
+        --ab) ab=yes ;;
         --dir=*) run=${arg#--dir=} ;;
         --nics=*) nics=${arg#--nics=} ;;
         --keep) keep=yes ;;
@@ -225,6 +237,15 @@ if [ "$afxdp_compare" = yes ]; then
     configs="afzc afxdp-native afxdp-generic"
     [ "$repeat_set" = yes ] || repeat=8
 fi
+if [ "$ab" = yes ]; then
+    configs="afzc afzc-b"
+    [ "$repeat_set" = yes ] || repeat=8
+fi
+case " $configs " in
+    *" afzc-b "*)
+        [ -n "$vswitchd_b" ] || die "the afzc-b row needs --vswitchd-b=FILE"
+        [ -x "$vswitchd_b" ] || die "--vswitchd-b: $vswitchd_b is not an executable" ;;
+esac
 for c in $configs; do
     case " $all_configs " in
         *" $c "*) ;;
@@ -431,7 +452,11 @@ start_ovs() {
     say "starting ovsdb-server and ovs-vswitchd in $ns_sw (logs in $run)..."
     # A copy, so that a rebuild during the run changes nothing and profilers
     # find the symbols of the binary that runs.
-    cp "$vswitchd" "$run/ovs-vswitchd" || exit 1
+    cp "$vswitchd" "$run/ovs-vswitchd.a" || exit 1
+    ln -sf ovs-vswitchd.a "$run/ovs-vswitchd"
+    if [ -n "$vswitchd_b" ]; then
+        cp "$vswitchd_b" "$run/ovs-vswitchd.b" || exit 1
+    fi
     "$ovs/ovsdb/ovsdb-tool" create "$run/conf.db" \
         "$ovs/vswitchd/vswitch.ovsschema" || exit 1
     in_ns "$ns_sw" "$ovs/ovsdb/ovsdb-server" "$run/conf.db" -vconsole:off \
@@ -472,6 +497,18 @@ set_offload() {
     fi
     start_vswitchd
     offload=$1
+}
+
+# Restarts ovs-vswitchd from binary $1 (a: this tree's, b: --vswitchd-b's)
+# unless it already runs that one.
+binary=a
+set_binary() {
+    [ "$binary" = "$1" ] && return 0
+    reset_switch
+    stop_daemon "$run/ovs-vswitchd.pid" 300
+    ln -sf "ovs-vswitchd.$1" "$run/ovs-vswitchd"
+    start_vswitchd
+    binary=$1
 }
 
 vswitchd_alive() {
@@ -831,6 +868,7 @@ describe() {
         afzc-native) echo "OVS netdev, afzc ports, xdp-mode=native" ;;
         afzc-generic) echo "OVS netdev, afzc ports, xdp-mode=generic" ;;
         afzc-busy-poll) echo "OVS netdev, afzc ports, busy-poll=64" ;;
+        afzc-b) echo "OVS netdev, afzc ports, default options, ovs-vswitchd of --vswitchd-b" ;;
         afzc-offload) echo "afzc ports, hw-offload=true: flow runs in XDP" ;;
         afzc-offload-native) echo "same, xdp-mode=native" ;;
         afzc-offload-megaflow) echo "afzc-offload, N 5-tuples under one megaflow" ;;
@@ -961,9 +999,14 @@ run_tcp() {
 }
 notes=$run/notes
 # Each round runs every configuration once, so that whatever else the
-# machine does at some moment hits all of them alike.
+# machine does at some moment hits all of them alike; every second round
+# runs them in the reverse order, so that no row always runs first.
 for round in $(seq "$repeat"); do
-    for cfg in $configs; do
+    order=$configs
+    if [ $((round % 2)) -eq 0 ]; then
+        order=$(echo $configs | tr ' ' '\n' | tac | tr '\n' ' ')
+    fi
+    for cfg in $order; do
         reset_switch
         case $cfg in
             tcp-*)
@@ -973,6 +1016,10 @@ for round in $(seq "$repeat"); do
         case $cfg in
             afzc-offload*) set_offload true ;;
             afzc*|afxdp*|system) set_offload false ;;
+        esac
+        case $cfg in
+            afzc-b) set_binary b ;;
+            afzc*|afxdp*|system) set_binary a ;;
         esac
         redirect_pid= holder_pid=
         case $cfg in
@@ -985,7 +1032,7 @@ for round in $(seq "$repeat"); do
             afzc-offload-native|afzc-offload-native-megaflow)
                 setup_ovs afzc options:xdp-mode=native \
                     > "$run/setup-$cfg.out" 2>&1 ;;
-            afzc) setup_ovs afzc > "$run/setup-$cfg.out" 2>&1 ;;
+            afzc|afzc-b) setup_ovs afzc > "$run/setup-$cfg.out" 2>&1 ;;
             afzc-native) setup_ovs afzc options:xdp-mode=native \
                              > "$run/setup-$cfg.out" 2>&1 ;;
             afzc-generic) setup_ovs afzc options:xdp-mode=generic \
@@ -1296,7 +1343,7 @@ awk -v sizes="$sizes" -v flows="$flows_list" -v repeat="$repeat" \
                     for (d = 1; d <= 3; d++) {
                         if (d == 1 && c ~ /^afxdp/) continue
                         if (d == 2 && c !~ /^afzc-offload/) continue
-                        if (d == 3 && c != "afzc-busy-poll") continue
+                        if (d == 3 && c != "afzc-busy-poll" && c != "afzc-b") continue
                         if (d == 1) m = paired(k, "afxdp-native " fl[f] " " sz[i], "afxdp-generic " fl[f] " " sz[i], "afxdp-zc " fl[f] " " sz[i])
                         else if (d == 2) m = paired(k, "xdp " fl[f] " " sz[i], "", "")
                         else m = paired(k, "afzc " fl[f] " " sz[i], "", "")
