@@ -792,6 +792,30 @@ afzc_xsk_drop_long_chain(struct afzc_xsk *xsk, uint32_t idx, uint32_t n,
     return true;
 }
 
+/* Brings the 'size' bytes at 'data' into this CPU's cache.
+ *
+ * In copy mode the kernel copies every transmitted frame into a socket
+ * buffer, right after the kick.  A forwarded frame was last written by the
+ * CPU that received it, so that copy takes a cache miss on every line, one
+ * after the other.  Prefetching the frame's lines lets those misses
+ * overlap, and the kernel then copies from this CPU's cache.  (OVS's afxdp
+ * ports get the same effect from their own copy of the packet.)
+ *
+ * A frame received in copy mode is prefetched as it is received, so that
+ * the misses also overlap with the classification of the batch;
+ * afzc_xsk_post() prefetches again what comes from elsewhere (a zero-copy
+ * port's frame), and costs little for a frame that is already here. */
+static void
+afzc_xsk_prefetch(const void *data, uint32_t size)
+{
+    uintptr_t line = (uintptr_t) data & ~(uintptr_t) (CACHE_LINE_SIZE - 1);
+    uintptr_t end = (uintptr_t) data + size;
+
+    for (; line < end; line += CACHE_LINE_SIZE) {
+        OVS_PREFETCH((const void *) line);
+    }
+}
+
 /* Receives up to a batch of packets from 'xsk' into 'batch'.  The packets
  * are the UMEM frames themselves.  Returns 0 or EAGAIN if there was
  * nothing to receive. */
@@ -856,6 +880,11 @@ afzc_xsk_recv(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
         if (OVS_UNLIKELY(!afzc_xsk_take_rx_desc(xsk, desc))) {
             continue;
         }
+        if (!xsk->zerocopy) {
+            /* Written by the CPU that ran the kernel's receive path. */
+            afzc_xsk_prefetch(afzc_umem_data(xsk->umem, desc->addr),
+                              desc->len);
+        }
         batch->packets[batch->count++] = afzc_umem_packet(xsk->umem,
                                                           desc->addr,
                                                           desc->len);
@@ -876,25 +905,6 @@ afzc_xsk_recv(struct afzc_xsk *xsk, struct dp_packet_batch *batch)
     }
     afzc_xsk_refill(xsk);
     return 0;
-}
-
-/* Brings the 'size' bytes at 'data' into this CPU's cache.
- *
- * In copy mode the kernel copies every transmitted frame into a socket
- * buffer, right after the kick.  A forwarded frame was last written by the
- * CPU that received it, so that copy takes a cache miss on every line, one
- * after the other.  Prefetching the frame's lines here lets those misses
- * overlap, and the kernel then copies from this CPU's cache.  (OVS's afxdp
- * ports get the same effect from their own copy of the packet.) */
-static void
-afzc_xsk_prefetch(const void *data, uint32_t size)
-{
-    uintptr_t line = (uintptr_t) data & ~(uintptr_t) (CACHE_LINE_SIZE - 1);
-    uintptr_t end = (uintptr_t) data + size;
-
-    for (; line < end; line += CACHE_LINE_SIZE) {
-        OVS_PREFETCH((const void *) line);
-    }
 }
 
 /* What one afzc_xsk_send() call did, added to the counters at its end. */
