@@ -208,7 +208,9 @@ afzc_csd_make(struct afzc_csd_frame *f, struct afzc_csd_rng *r)
     } else if (payload >= 2 && sum != 0xffff && afzc_csd_chance(r, 4)) {
         /* A complete checksum that looks partial: the field keeps the
          * pseudo-header sum, and the first payload word makes the whole
-         * verify.  Neither may count it as completed. */
+         * verify.  Neither may count it as completed.  (Not with a
+         * pseudo-header sum of 0xffff, where the program may write the
+         * other zero, 0x0000: the "verifying sum rewritten" case.) */
         afzc_csd_put16(l4 + l4_hdr, 0);
         afzc_csd_put16(l4 + l4_hdr,
                        ~afzc_csd_sum(sum, l4, l4_len) & 0xffff);
